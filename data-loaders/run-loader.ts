@@ -1,0 +1,17 @@
+// The main() of every data loader: Framework takes a loader's stdout as the file, so the result is
+// written in one piece only once it is complete, and a failure leaves stdout empty and exits non-zero.
+
+/**
+ * Awaits `produce`, then writes its result to stdout in a single write.
+ * On failure prints `error: <message>` to stderr and exits with code 1, leaving stdout empty.
+ */
+export async function runLoader(produce: () => Promise<Uint8Array | string>): Promise<void> {
+  let output: Uint8Array | string;
+  try {
+    output = await produce();
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(output);
+}
