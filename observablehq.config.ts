@@ -18,5 +18,6 @@ export default {
   style: "style.css",
   // No web fonts: the site must work offline and from any host (Framework's default loads Google Fonts).
   globalStylesheets: [],
+  head: `<link rel="icon" href="data:,">`,
   footer: "Every number on these pages is computed at build time or in your browser from the dataset by the code in this repository.",
 };

@@ -1,0 +1,65 @@
+// Shared set-up for the end-to-end tests: dist/ served by a plain static server under a
+// sub-path, Debian's Chromium driven by Playwright, and a page wrapper that collects every
+// console error, page error and attempt to leave this machine.
+import { chromium, type Browser, type Page } from "playwright";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { serveStatic, type StaticServer } from "../../data-loaders/build/serve-static.js";
+
+export const root = resolve(import.meta.dirname, "..", "..");
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface Site {
+  server: StaticServer;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Serves dist/ under /mnist/ (a sub-path, as on a real host) and starts Chromium. */
+export async function openSite(options: { webgpu?: boolean } = {}): Promise<Site> {
+  const dist = join(root, "dist");
+  if (!existsSync(join(dist, "index.html"))) throw new Error(`no built site in ${dist}: run \`npm run build\` first`);
+  const server = await serveStatic({ dir: dist, base: "/mnist/" });
+  const args = ["--no-sandbox", "--disable-gpu-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
+  if (options.webgpu !== false) args.push("--enable-unsafe-webgpu");
+  const browser = await chromium.launch({ executablePath: chromiumPath, args });
+  return { server, browser, close: async () => (await browser.close(), await server.close()) };
+}
+
+export interface WatchedPage {
+  page: Page;
+  /** Console errors, uncaught page errors and blocked non-local requests, in order. */
+  problems: string[];
+}
+
+export async function openPage(site: Site, path: string, options: { timeout?: number } = {}): Promise<WatchedPage> {
+  const page = await site.browser.newPage();
+  page.setDefaultTimeout(options.timeout ?? 120_000);
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.route("**/*", (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === "data:" || url.hostname === "127.0.0.1") return route.continue();
+    problems.push(`request to another host: ${url.href}`);
+    return route.abort();
+  });
+  await page.goto(site.server.url + path);
+  return { page, problems };
+}
+
+/** Waits until Framework has rendered every cell (no cell still pending). */
+export async function waitForCells(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0);
+}
+
+/** Framework renders a cell that threw as `.observablehq--error`; our cells show `.cell-error`. */
+export async function errorCells(page: Page): Promise<string[]> {
+  return page.$$eval(".observablehq--error, .cell-error", (nodes) => nodes.map((n) => n.textContent ?? ""));
+}
+
+export async function activeBackend(page: Page): Promise<string> {
+  return page.evaluate(() => (globalThis as any).__mnistRuntime.tf.getBackend());
+}
