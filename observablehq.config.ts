@@ -11,7 +11,7 @@ export default {
   output: process.env.SITE_OUTPUT_DIR ?? "dist",
   pages: [{ name: "Home", path: "/index" }, ...pages.map((p) => ({ name: p.name, path: `/${p.path}` }))],
   // Links end in .html so that any plain static file server (also under a sub-path) serves them.
-  cleanUrls: false,
+  preserveExtension: true,
   search: false,
   pager: true,
   toc: true,

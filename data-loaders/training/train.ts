@@ -1,0 +1,259 @@
+// The training loop shared by every classifier the site trains at build time. A hand-written loop
+// (optimizer.minimize over model.apply) rather than model.fit: it gives us the exact batch order
+// (seeded, so runs are bit-reproducible on one backend), a NaN check per batch, and a hook per
+// epoch where callers record activation snapshots.
+import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from "@tensorflow/tfjs";
+import { mulberry32, permutation } from "../../src/lib/random.js";
+import type { TF } from "../../src/lib/tf-types.js";
+import { countCorrect, imageBatch, oneHotBatch, sizeOfShape } from "./batches.js";
+import { evaluateClassifier } from "./evaluate.js";
+import { formatBatchLine, formatCount, formatEpochLine } from "./progress.js";
+
+export interface ClassifierData {
+  /** N*prod(inputShape) bytes, 0..255, image after image. */
+  trainImages: Uint8Array;
+  /** N class indices in 0..classes-1. */
+  trainLabels: Uint8Array;
+  testImages: Uint8Array;
+  testLabels: Uint8Array;
+  classes: number;
+  /** Shape of one example as the model takes it, e.g. [784] for an MLP or [28, 28, 1] for a CNN. */
+  inputShape: number[];
+}
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: "sgd" | "adam";
+  /** Seeds the per-epoch shuffle (mulberry32(seed + epoch)); weight init is seeded by the model. */
+  seed: number;
+}
+
+export interface EpochMetrics {
+  /** 0 = the untrained model, 1..epochs = after that epoch. */
+  epoch: number;
+  /**
+   * Epochs 1..E: mean loss over that epoch's batches (each batch's mean), measured while training.
+   * Epoch 0: the untrained model evaluated on the first INITIAL_TRAIN_EVAL_SIZE training images.
+   */
+  trainLoss: number;
+  /** Same sources as trainLoss; a fraction in [0, 1]. */
+  trainAccuracy: number;
+  /** Mean loss over the whole test split, evaluated after the epoch (training flag off). */
+  testLoss: number;
+  testAccuracy: number;
+  /** Training throughput of the epoch's batch loop (0 for epoch 0). */
+  imagesPerSecond: number;
+  /** Wall time of the epoch including its test evaluation (0 for epoch 0). */
+  seconds: number;
+}
+
+export interface TrainHooks {
+  /** Called after epoch 0 (untrained) and after each epoch, before the next one starts. */
+  onEpochEnd?(epoch: number, metrics: EpochMetrics, model: LayersModel): void | Promise<void>;
+  /** Where progress lines go; default stderr (stdout is reserved for a loader's output). */
+  log?(line: string): void;
+}
+
+export interface TrainingResult {
+  history: EpochMetrics[];
+}
+
+/** Epoch-0 train metrics use this many leading training images (all of them if fewer). */
+export const INITIAL_TRAIN_EVAL_SIZE = 10_000;
+
+const PROGRESS_INTERVAL_MS = 5_000;
+/** How often the loop lets timers and I/O run (lock heartbeats, stderr) during an epoch. */
+const YIELD_INTERVAL_MS = 250;
+
+export class TrainingDivergedError extends Error {
+  constructor(
+    readonly epoch: number,
+    /** 1-based index of the batch within the epoch. */
+    readonly batch: number,
+    readonly loss: number,
+    readonly learningRate: number,
+  ) {
+    super(`training diverged: loss is ${String(loss)} at epoch ${epoch}, batch ${batch} (learning rate ${learningRate})`);
+    this.name = "TrainingDivergedError";
+  }
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0;
+}
+
+function checkConfig(config: TrainConfig): void {
+  const problems: string[] = [];
+  if (!(Number.isInteger(config.epochs) && config.epochs >= 0)) problems.push(`epochs must be an integer >= 0, got ${config.epochs}`);
+  if (!isPositiveInteger(config.batchSize)) problems.push(`batchSize must be a positive integer, got ${config.batchSize}`);
+  if (!(Number.isFinite(config.learningRate) && config.learningRate > 0)) {
+    problems.push(`learningRate must be a positive finite number, got ${config.learningRate}`);
+  }
+  if (config.optimizer !== "sgd" && config.optimizer !== "adam") problems.push(`optimizer must be "sgd" or "adam", got ${JSON.stringify(config.optimizer)}`);
+  if (!Number.isInteger(config.seed)) problems.push(`seed must be an integer, got ${config.seed}`);
+  if (problems.length > 0) throw new Error(`trainClassifier: bad config: ${problems.join("; ")}`);
+}
+
+function checkSplit(name: string, images: Uint8Array, labels: Uint8Array, pixels: number, classes: number): void {
+  if (!(images instanceof Uint8Array) || !(labels instanceof Uint8Array)) {
+    throw new Error(`trainClassifier: data.${name}Images and data.${name}Labels must be Uint8Arrays`);
+  }
+  if (images.length !== labels.length * pixels) {
+    throw new Error(
+      `trainClassifier: data.${name}Images has ${images.length} bytes, expected ${labels.length} labels x ${pixels} values = ${labels.length * pixels}`,
+    );
+  }
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] >= classes) throw new Error(`trainClassifier: data.${name}Labels[${i}] is ${labels[i]}, expected a class in 0..${classes - 1}`);
+  }
+}
+
+function checkData(data: ClassifierData, model: LayersModel): void {
+  if (!isPositiveInteger(data.classes) || data.classes < 2) throw new Error(`trainClassifier: data.classes must be an integer >= 2, got ${data.classes}`);
+  if (!Array.isArray(data.inputShape) || data.inputShape.length === 0 || !data.inputShape.every(isPositiveInteger)) {
+    throw new Error(`trainClassifier: data.inputShape must be a non-empty list of positive integers, got ${JSON.stringify(data.inputShape)}`);
+  }
+  const pixels = sizeOfShape(data.inputShape);
+  checkSplit("train", data.trainImages, data.trainLabels, pixels, data.classes);
+  checkSplit("test", data.testImages, data.testLabels, pixels, data.classes);
+  if (data.trainLabels.length === 0) throw new Error("trainClassifier: data.trainLabels is empty; nothing to train on");
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new Error(`trainClassifier: the model must have one input and one output, got ${model.inputs.length} and ${model.outputs.length}`);
+  }
+  const modelInput = model.inputs[0].shape.slice(1);
+  if (modelInput.length !== data.inputShape.length || modelInput.some((dim, i) => dim !== data.inputShape[i])) {
+    throw new Error(`trainClassifier: the model takes inputs of shape [${modelInput.join(", ")}] but data.inputShape is [${data.inputShape.join(", ")}]`);
+  }
+  const outputShape = model.outputs[0].shape;
+  if (outputShape.length !== 2 || outputShape[1] !== data.classes) {
+    throw new Error(`trainClassifier: the model outputs shape [${outputShape.join(", ")}], expected [null, ${data.classes}] logits`);
+  }
+}
+
+function makeOptimizer(tf: TF, config: TrainConfig): Optimizer {
+  return config.optimizer === "adam" ? tf.train.adam(config.learningRate) : tf.train.sgd(config.learningRate);
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Trains `model` in place on `data`; see EpochMetrics for what the history holds. */
+export async function trainClassifier(
+  tf: TF,
+  model: LayersModel,
+  data: ClassifierData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+): Promise<TrainingResult> {
+  checkConfig(config);
+  checkData(data, model);
+  const log = hooks.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const { trainImages, trainLabels, testImages, testLabels, classes, inputShape } = data;
+  const trainCount = trainLabels.length;
+  const testCount = testLabels.length;
+  const batchCount = Math.ceil(trainCount / config.batchSize);
+  const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
+  const history: EpochMetrics[] = [];
+  const evaluateTest = () => evaluateClassifier(tf, model, testImages, testLabels, testCount, inputShape, classes);
+
+  log(
+    `training ${model.name} on ${tf.getBackend()}: ${formatCount(trainCount)} train / ${formatCount(testCount)} test images, ` +
+      `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`,
+  );
+
+  const initialTrain = evaluateClassifier(tf, model, trainImages, trainLabels, Math.min(trainCount, INITIAL_TRAIN_EVAL_SIZE), inputShape, classes);
+  const initialTest = evaluateTest();
+  const initial: EpochMetrics = {
+    epoch: 0,
+    trainLoss: initialTrain.loss,
+    trainAccuracy: initialTrain.accuracy,
+    testLoss: initialTest.loss,
+    testAccuracy: initialTest.accuracy,
+    imagesPerSecond: 0,
+    seconds: 0,
+  };
+  history.push(initial);
+  log(formatEpochLine({ ...initial, epochs: config.epochs }));
+  await hooks.onEpochEnd?.(0, initial, model);
+
+  const optimizer = makeOptimizer(tf, config);
+  let trainingSeconds = 0;
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const epochStart = performance.now();
+      const order = permutation(trainCount, mulberry32(config.seed + epoch));
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lastProgress = epochStart;
+      let lastYield = epochStart;
+      for (let batch = 0; batch < batchCount; batch++) {
+        const rows = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
+        const x = imageBatch(tf, trainImages, inputShape, rows);
+        const y = oneHotBatch(tf, trainLabels, classes, rows);
+        let logits: Tensor | undefined;
+        let lossTensor: Scalar | null = null;
+        try {
+          lossTensor = optimizer.minimize(
+            () => {
+              const output = model.apply(x, { training: true }) as Tensor;
+              logits = tf.keep(output);
+              return tf.losses.softmaxCrossEntropy(y, output) as Scalar;
+            },
+            true,
+            variables,
+          );
+          const loss = lossTensor === null ? Number.NaN : lossTensor.dataSync()[0];
+          if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, batch + 1, loss, config.learningRate);
+          lossSum += loss;
+          correct += countCorrect((logits as Tensor).dataSync(), classes, trainLabels, rows);
+          seen += rows.length;
+        } finally {
+          x.dispose();
+          y.dispose();
+          logits?.dispose();
+          lossTensor?.dispose();
+        }
+        const now = performance.now();
+        if (now - lastProgress >= PROGRESS_INTERVAL_MS && batch + 1 < batchCount) {
+          lastProgress = now;
+          log(
+            formatBatchLine({
+              epoch,
+              epochs: config.epochs,
+              batch: batch + 1,
+              batches: batchCount,
+              meanLoss: lossSum / (batch + 1),
+              accuracy: correct / seen,
+              imagesPerSecond: seen / ((now - epochStart) / 1000),
+            }),
+          );
+        }
+        if (now - lastYield >= YIELD_INTERVAL_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+      const loopSeconds = (performance.now() - epochStart) / 1000;
+      const test = evaluateTest();
+      const seconds = (performance.now() - epochStart) / 1000;
+      trainingSeconds += seconds;
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: lossSum / batchCount,
+        trainAccuracy: correct / seen,
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        imagesPerSecond: seen / loopSeconds,
+        seconds,
+      };
+      history.push(metrics);
+      log(formatEpochLine({ ...metrics, epochs: config.epochs, etaSeconds: (trainingSeconds / epoch) * (config.epochs - epoch) }));
+      await hooks.onEpochEnd?.(epoch, metrics, model);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { history };
+}

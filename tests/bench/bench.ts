@@ -1,0 +1,129 @@
+// `npm run bench`: the numbers the project tracks, measured on this machine. Prints a table
+// and writes bench-results/bench.json. Not a test: nothing here fails on a slow machine.
+import { spawnSync } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright";
+import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
+import { initTrainingBackend, type TrainingBackendName } from "../../data-loaders/training/node-backend.js";
+import { trainClassifier } from "../../data-loaders/training/train.js";
+import { buildMlp } from "../../src/lib/models/mlp.js";
+import { BASELINE_MLP } from "../../data-loaders/models/baseline-mlp.js";
+import { serveStatic } from "../../data-loaders/build/serve-static.js";
+import { root } from "../e2e/harness.js";
+import { benchPageCells, type CellTiming } from "./page-cells.js";
+
+interface Row {
+  what: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+const rows: Row[] = [];
+const record = (row: Row) => {
+  rows.push(row);
+  process.stderr.write(`bench: ${row.what}: ${row.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${row.unit}${row.note ? ` (${row.note})` : ""}\n`);
+};
+
+/** One epoch of the baseline MLP (batch 64, SGD) over `count` training images. */
+async function trainingThroughput(backend: TrainingBackendName, count: number): Promise<void> {
+  const dataset = await readDataset();
+  const { tf, backend: active } = await initTrainingBackend({ backend });
+  const spec = { inputSize: 784, classes: dataset.classNames.length, ...BASELINE_MLP.model };
+  const model = buildMlp(tf, spec);
+  const { history } = await trainClassifier(
+    tf,
+    model,
+    {
+      trainImages: dataset.train.images.subarray(0, count * 784),
+      trainLabels: dataset.train.labels.subarray(0, count),
+      testImages: dataset.test.images.subarray(0, 1000 * 784),
+      testLabels: dataset.test.labels.subarray(0, 1000),
+      classes: spec.classes,
+      inputShape: [784],
+    },
+    { ...BASELINE_MLP.train, epochs: 1 },
+    { log: () => {} },
+  );
+  model.dispose();
+  record({ what: `training throughput, baseline MLP 784-32-16-10, ${active}`, value: history[1].imagesPerSecond, unit: "img/s", note: `1 epoch of ${count} images, batch 64` });
+}
+
+function timedBuild(env: NodeJS.ProcessEnv): number {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "data-loaders", "build", "build-site.ts")], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`build failed during the benchmark:\n${result.stderr.slice(-3000)}`);
+  return (performance.now() - started) / 1000;
+}
+
+async function buildTimes(): Promise<void> {
+  // Cold: no vendor bundles, no Framework caches, an empty artifact cache (so models train).
+  // The user's own artifact cache is left alone; we point the build at a scratch one.
+  const artifacts = await mkdtemp(join(tmpdir(), "bench-artifacts-"));
+  await rm(join(root, "src", ".observablehq"), { recursive: true, force: true });
+  await rm(join(root, "src", "vendor", ".stamp"), { force: true });
+  const cold = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });
+  record({ what: "cold build (vendor bundles, all loaders, training)", value: cold, unit: "s" });
+  const warm = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });
+  record({ what: "warm build (nothing changed)", value: warm, unit: "s" });
+  await rm(artifacts, { recursive: true, force: true });
+}
+
+async function pageDownloads(): Promise<string[]> {
+  const pages = ["index.html", ...(await import("../../src/lib/site-pages.js")).SITE_PAGES.map((p) => `${p.path}.html`)];
+  const server = await serveStatic({ dir: join(root, "dist"), base: "/bench/" });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--enable-unsafe-webgpu"] });
+  const found: string[] = [];
+  try {
+    for (const path of pages) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      let bytes = 0;
+      let requests = 0;
+      page.on("response", async (response) => {
+        requests++;
+        bytes += (await response.body().catch(() => Buffer.alloc(0))).length;
+      });
+      const response = await page.goto(server.url + path);
+      if (!response || response.status() !== 200) {
+        await context.close();
+        continue;
+      }
+      found.push(path);
+      await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, undefined, { timeout: 300_000 });
+      await page.waitForLoadState("networkidle");
+      record({ what: `page download, ${path}`, value: bytes / 1e6, unit: "MB", note: `${requests} requests, uncompressed` });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return found;
+}
+
+const skip = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
+if (!skip.has("training")) {
+  await trainingThroughput("wasm", 60_000);
+  await trainingThroughput("cpu", 12_800);
+}
+if (!skip.has("build")) await buildTimes();
+const pages = skip.has("pages") ? [] : await pageDownloads();
+const cells: CellTiming[] = skip.has("cells") ? [] : await benchPageCells(pages);
+for (const cell of cells) record(cell);
+
+const width = Math.max(...rows.map((r) => r.what.length));
+const table = [
+  `${"measurement".padEnd(width)}  ${"value".padStart(12)}  unit`,
+  ...rows.map((r) => `${r.what.padEnd(width)}  ${r.value.toLocaleString("en-US", { maximumFractionDigits: 1 }).padStart(12)}  ${r.unit}${r.note ? `  (${r.note})` : ""}`),
+].join("\n");
+process.stdout.write(`${table}\n`);
+await mkdir(join(root, "bench-results"), { recursive: true });
+await writeFile(join(root, "bench-results", "bench.json"), JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
+process.exit(0);

@@ -1,0 +1,16 @@
+import { chromium } from "playwright";
+import { serveStatic } from "../data-loaders/build/serve-static.js";
+const s = await serveStatic({ dir: "dist", base: "/sub/" });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--enable-unsafe-webgpu", "--no-sandbox"] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") console.log("console", m.type(), m.text().slice(0, 300)); });
+page.on("pageerror", (e) => console.log("pageerror", e.message));
+const t0 = Date.now();
+await page.goto(s.url + "baseline-mlp.html" + (process.argv[2] ?? ""));
+await page.waitForFunction(() => document.querySelectorAll("observablehq-loading").length === 0, undefined, { timeout: 300000 });
+await page.waitForSelector("[data-umap-key]", { timeout: 300000 });
+console.log("loaded in", Date.now() - t0, "ms");
+console.log(await page.$$eval(".observablehq--error, .cell-error", (n) => n.map((x) => x.textContent)));
+console.log(await page.textContent("[data-testid=intervention-summary]"));
+await page.screenshot({ path: "/tmp/base.png", fullPage: true });
+await browser.close(); await s.close();

@@ -1,0 +1,63 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { initTrainingBackend, wasmBinaryDirectory } from "../../../../data-loaders/training/node-backend.js";
+
+// The fallback when wasm cannot start is tested in node-backend-fallback.test.ts: a failed wasm
+// start cannot be undone within a process.
+
+describe("initTrainingBackend", () => {
+  test("defaults to wasm with the conv, pool and matmul kernels installed", async () => {
+    const saved = process.env.TRAIN_BACKEND;
+    delete process.env.TRAIN_BACKEND;
+    try {
+      const { tf, backend } = await initTrainingBackend();
+      assert.equal(backend, "wasm");
+      assert.equal(tf.getBackend(), "wasm");
+      assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined);
+      for (const [kernel, marker] of [
+        ["BatchMatMul", "wasm-fast-matmul"],
+        ["MaxPoolGrad", "wasm-max-pool-grad"],
+        ["Conv2DBackpropInput", "wasm-conv-backprop-input"],
+      ]) {
+        const config = tf.getKernel(kernel, "wasm") as unknown as Record<symbol, unknown>;
+        assert.equal(config[Symbol.for(`mnist-interpretability.${marker}`)], true, `${kernel} is not the wrapped kernel`);
+      }
+    } finally {
+      if (saved !== undefined) process.env.TRAIN_BACKEND = saved;
+    }
+  });
+
+  test("options.backend and env TRAIN_BACKEND choose cpu; the option wins over the env", async () => {
+    const saved = process.env.TRAIN_BACKEND;
+    try {
+      process.env.TRAIN_BACKEND = "cpu";
+      assert.equal((await initTrainingBackend()).backend, "cpu");
+      assert.equal((await initTrainingBackend({ backend: "wasm" })).backend, "wasm");
+      delete process.env.TRAIN_BACKEND;
+      const { tf, backend } = await initTrainingBackend({ backend: "cpu" });
+      assert.equal(backend, "cpu");
+      assert.equal(tf.getBackend(), "cpu");
+    } finally {
+      if (saved === undefined) delete process.env.TRAIN_BACKEND;
+      else process.env.TRAIN_BACKEND = saved;
+    }
+  });
+
+  test("an unknown TRAIN_BACKEND or option is an error naming it", async () => {
+    const saved = process.env.TRAIN_BACKEND;
+    try {
+      process.env.TRAIN_BACKEND = "gpu";
+      await assert.rejects(initTrainingBackend(), /TRAIN_BACKEND must be "wasm" or "cpu", got "gpu"/);
+      await assert.rejects(initTrainingBackend({ backend: "webgl" as "cpu" }), /options\.backend must be "wasm" or "cpu", got "webgl"/);
+    } finally {
+      if (saved === undefined) delete process.env.TRAIN_BACKEND;
+      else process.env.TRAIN_BACKEND = saved;
+    }
+  });
+
+  test("the wasm binaries are found in the installed package", () => {
+    assert.ok(existsSync(join(wasmBinaryDirectory(), "tfjs-backend-wasm-simd.wasm")));
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { initTrainingBackend, type TrainingBackendName } from "../../../../data-loaders/training/node-backend.js";
+import {
+  INITIAL_TRAIN_EVAL_SIZE,
+  TrainingDivergedError,
+  trainClassifier,
+  type EpochMetrics,
+  type TrainConfig,
+} from "../../../../data-loaders/training/train.js";
+import { buildMlp } from "../../../../src/lib/models/mlp.js";
+import type { LayersModel } from "../../../../src/lib/tf-types.js";
+import { syntheticData } from "./synthetic-data.js";
+
+const quiet = { log: () => {} };
+const data = syntheticData(256, 64, 11);
+const config: TrainConfig = { epochs: 2, batchSize: 32, learningRate: 0.05, optimizer: "sgd", seed: 7 };
+
+function weightBytes(model: LayersModel): Buffer {
+  return Buffer.concat(model.getWeights().map((w) => Buffer.from((w.dataSync() as Float32Array).slice().buffer)));
+}
+
+async function trainedWeights(backend: TrainingBackendName, trainConfig: TrainConfig): Promise<Buffer> {
+  const { tf } = await initTrainingBackend({ backend });
+  const model = buildMlp(tf, { inputSize: 784, hidden: [8], classes: 10, seed: 3 });
+  const before = tf.memory().numTensors;
+  await trainClassifier(tf, model, data, trainConfig, quiet);
+  assert.equal(tf.memory().numTensors, before, "trainClassifier leaked tensors");
+  const bytes = weightBytes(model);
+  model.dispose();
+  return bytes;
+}
+
+for (const backend of ["cpu", "wasm"] as const) {
+  describe(`determinism on ${backend}`, () => {
+    test("the same seed gives bit-identical weights; another shuffle seed gives different ones", async () => {
+      const first = await trainedWeights(backend, config);
+      const second = await trainedWeights(backend, config);
+      assert.ok(first.equals(second), "two runs with the same seed differ");
+      const reshuffled = await trainedWeights(backend, { ...config, seed: 8 });
+      assert.ok(!first.equals(reshuffled), "a different seed gave the same weights");
+    });
+  });
+}
+
+describe("trainClassifier", () => {
+  test("learns a separable problem and reports history for epochs 0..E", async () => {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const model = buildMlp(tf, { inputSize: 784, hidden: [16], classes: 10, seed: 1 });
+    const seen: number[] = [];
+    const lines: string[] = [];
+    const { history } = await trainClassifier(
+      tf,
+      model,
+      data,
+      { epochs: 3, batchSize: 32, learningRate: 0.1, optimizer: "sgd", seed: 1 },
+      {
+        onEpochEnd: (epoch, metrics, m) => {
+          assert.equal(m, model);
+          assert.equal(metrics.epoch, epoch);
+          seen.push(epoch);
+        },
+        log: (line) => lines.push(line),
+      },
+    );
+    assert.deepEqual(seen, [0, 1, 2, 3]);
+    assert.deepEqual(history.map((h: EpochMetrics) => h.epoch), [0, 1, 2, 3]);
+    const [initial, , , last] = history;
+    assert.equal(initial.imagesPerSecond, 0);
+    assert.equal(initial.seconds, 0);
+    assert.ok(initial.testAccuracy < 0.5, `untrained accuracy ${initial.testAccuracy} is suspiciously high`);
+    assert.ok(last.testAccuracy > 0.9, `test accuracy after training is only ${last.testAccuracy}`);
+    assert.ok(last.trainLoss < initial.trainLoss / 2, `train loss went from ${initial.trainLoss} to ${last.trainLoss}`);
+    assert.ok(last.imagesPerSecond > 0 && last.seconds > 0);
+    for (const h of history) assert.ok(h.testLoss > 0 && Number.isFinite(h.testLoss));
+
+    assert.match(lines[0], /^training mlp_784_16_10 on wasm: 256 train \/ 64 test images, 3 epochs, batch 32, sgd lr 0\.1, seed 1$/);
+    assert.match(lines[1], /^epoch 0\/3 {2}loss \d+\.\d{4} {2}acc \d+\.\d{2}% {2}test \d+\.\d{2}%$/);
+    assert.match(lines[2], /^epoch 1\/3 {2}loss \d+\.\d{4} {2}acc \d+\.\d{2}% {2}test \d+\.\d{2}% {2}[\d,]+ img\/s {2}eta \d+s$/);
+    model.dispose();
+  });
+
+  test("adam trains too", async () => {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const model = buildMlp(tf, { inputSize: 784, hidden: [8], classes: 10, seed: 2 });
+    const before = tf.memory().numTensors;
+    const { history } = await trainClassifier(tf, model, data, { epochs: 2, batchSize: 32, learningRate: 0.01, optimizer: "adam", seed: 1 }, quiet);
+    assert.equal(tf.memory().numTensors, before, "adam's state leaked");
+    assert.ok(history[2].testAccuracy > history[0].testAccuracy + 0.3, `accuracy ${history[0].testAccuracy} -> ${history[2].testAccuracy}`);
+    model.dispose();
+  });
+
+  test("epoch-0 train metrics cover only the first INITIAL_TRAIN_EVAL_SIZE training images", async () => {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    // All-zero inputs and zero biases give equal logits, which count as class 0 (first maximum):
+    // the leading images are all class 0 and the rest class 1.
+    const count = INITIAL_TRAIN_EVAL_SIZE + 2_000;
+    const labels = new Uint8Array(count).fill(1, INITIAL_TRAIN_EVAL_SIZE);
+    const model = buildMlp(tf, { inputSize: 2, hidden: [3], classes: 2, seed: 1 });
+    const zeros = { trainImages: new Uint8Array(count * 2), trainLabels: labels, testImages: new Uint8Array(8), testLabels: new Uint8Array([0, 1, 1, 1]) };
+    const { history } = await trainClassifier(tf, model, { ...zeros, classes: 2, inputShape: [2] }, { ...config, epochs: 0 }, quiet);
+    assert.equal(history.length, 1);
+    assert.equal(history[0].trainAccuracy, 1);
+    assert.equal(history[0].testAccuracy, 0.25);
+    assert.ok(Math.abs(history[0].trainLoss - Math.log(2)) < 1e-4, `loss of equal logits should be ln 2, got ${history[0].trainLoss}`);
+    model.dispose();
+  });
+
+  test("a diverging run throws TrainingDivergedError naming epoch, batch and learning rate, without leaks", async () => {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const model = buildMlp(tf, { inputSize: 784, hidden: [8], classes: 10, seed: 1 });
+    const before = tf.memory().numTensors;
+    await assert.rejects(
+      trainClassifier(tf, model, data, { epochs: 2, batchSize: 32, learningRate: 1e30, optimizer: "sgd", seed: 1 }, quiet),
+      (error: unknown) => {
+        assert.ok(error instanceof TrainingDivergedError);
+        assert.equal(error.epoch, 1);
+        assert.ok(error.batch >= 1 && error.batch <= 8);
+        assert.ok(!Number.isFinite(error.loss));
+        assert.match(error.message, /^training diverged: loss is (NaN|Infinity) at epoch 1, batch \d+ \(learning rate 1e\+30\)$/);
+        return true;
+      },
+    );
+    assert.equal(tf.memory().numTensors, before, "tensors leaked on divergence");
+    model.dispose();
+  });
+
+  test("bad inputs are rejected with messages that name them", async () => {
+    const { tf } = await initTrainingBackend({ backend: "cpu" });
+    const model = buildMlp(tf, { inputSize: 784, hidden: [4], classes: 10, seed: 1 });
+    const badLabels = { ...data, trainLabels: data.trainLabels.map((v, i) => (i === 5 ? 12 : v)) };
+    await assert.rejects(trainClassifier(tf, model, badLabels, config, quiet), /data\.trainLabels\[5\] is 12, expected a class in 0\.\.9/);
+    await assert.rejects(trainClassifier(tf, model, { ...data, inputShape: [28, 28, 1] }, config, quiet), /model takes inputs of shape \[784\] but data\.inputShape is \[28, 28, 1\]/);
+    await assert.rejects(trainClassifier(tf, model, { ...data, testImages: data.testImages.subarray(1) }, config, quiet), /data\.testImages has 50175 bytes, expected 64 labels/);
+    await assert.rejects(trainClassifier(tf, model, data, { ...config, batchSize: 0, learningRate: -1 }, quiet), /batchSize must be a positive integer, got 0; learningRate must be a positive finite number, got -1/);
+    await assert.rejects(trainClassifier(tf, model, { ...data, classes: 5 }, config, quiet), /data\.trainLabels\[\d+\] is \d, expected a class in 0\.\.4/);
+    model.dispose();
+  });
+});
