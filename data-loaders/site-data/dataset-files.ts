@@ -3,7 +3,8 @@ import { gzipSync } from "node:zlib";
 import { basename } from "node:path";
 import type { Dataset } from "../dataset/read-dataset.js";
 import { encodeBundle } from "../../src/lib/codecs/tensor-bundle.js";
-import { classCounts, type DatasetManifest } from "../../src/lib/dataset-files.js";
+import type { DatasetManifest } from "../../src/lib/dataset-files.js";
+import { classCounts } from "../../src/lib/analysis/class-means.js";
 
 export function datasetManifest(dataset: Dataset): DatasetManifest {
   const classes = dataset.classNames.length;
@@ -16,8 +17,8 @@ export function datasetManifest(dataset: Dataset): DatasetManifest {
     classNames: dataset.classNames,
     rows: dataset.rows,
     cols: dataset.cols,
-    train: { count: dataset.train.count, classCounts: classCounts(dataset.train.labels, classes) },
-    test: { count: dataset.test.count, classCounts: classCounts(dataset.test.labels, classes) },
+    train: { count: dataset.train.count, classCounts: Array.from(classCounts(dataset.train.labels, classes)) },
+    test: { count: dataset.test.count, classCounts: Array.from(classCounts(dataset.test.labels, classes)) },
     files: {
       trainImages: file(dataset.files.trainImages),
       trainLabels: file(dataset.files.trainLabels),

@@ -2,14 +2,11 @@
 // model whose outputs are those layers, so all layers come from the same computation.
 import type { LayersModel, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
 import type { TF } from "../../src/lib/tf-types.js";
+import type { ActivationMatrix } from "../../src/lib/analysis/types.js";
 import { imageBatch, sizeOfShape } from "./batches.js";
 
-/** Activations of one layer: row i is image i, flattened (a conv layer's [H, W, C] is H*W*C). */
-export interface ActivationMatrix {
-  rows: number;
-  cols: number;
-  data: Float32Array;
-}
+// Row i of a matrix is image i, flattened (a conv layer's [H, W, C] is H*W*C).
+export type { ActivationMatrix };
 
 /**
  * Activations of `layerNames` for the first `count` images (bytes, scaled to [0, 1] like in

@@ -26,12 +26,6 @@ export interface ImageSet {
   cols: number;
 }
 
-export function classCounts(labels: ArrayLike<number>, classes: number): number[] {
-  const counts = new Array<number>(classes).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
-  return counts;
-}
-
 /** Decodes test-set.bin (a gzipped tensor bundle with "images" and "labels"). */
 export async function decodeImageSet(buffer: ArrayBuffer, source = "test-set.bin"): Promise<ImageSet> {
   const bundle = decodeBundle(await gunzipIfNeeded(buffer), source);

@@ -86,9 +86,10 @@ async function pageDownloads(): Promise<string[]> {
       const page = await context.newPage();
       let bytes = 0;
       let requests = 0;
-      page.on("response", async (response) => {
+      // Our static server sends content-length and no compression: the bytes on the wire.
+      page.on("response", (response) => {
         requests++;
-        bytes += (await response.body().catch(() => Buffer.alloc(0))).length;
+        bytes += Number(response.headers()["content-length"] ?? 0);
       });
       const response = await page.goto(server.url + path);
       if (!response || response.status() !== 200) {

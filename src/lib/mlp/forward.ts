@@ -5,12 +5,8 @@ import type { TF } from "../tf-types.js";
 import { checkInputs, defaultInputScale, forwardAll, inputTensor, uploadMlp, type InputArray } from "./tensor-mlp.js";
 import { activationNames, inputSizeOf, unitsOf, type MlpWeights } from "./weights.js";
 
-/** A row-major rows × cols matrix: one row per example, one column per unit. */
-export interface ActivationMatrix {
-  rows: number;
-  cols: number;
-  data: Float32Array;
-}
+import type { ActivationMatrix } from "../analysis/types.js";
+export type { ActivationMatrix };
 
 export interface ForwardOptions {
   /** Multiplies every input value; defaults to 1/255 for Uint8Array pixels and 1 for floats. */

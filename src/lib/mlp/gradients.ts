@@ -1,17 +1,13 @@
 // Gradients that say how units and pixels drive the network: per-class sensitivity of the logits
 // to hidden units, input saliency of any unit, and a unit's response to single lit pixels.
 import type { TF, Tensor, Tensor2D } from "../tf-types.js";
+import type { ClassUnitMatrix } from "../analysis/types.js";
 import { checkInputScale, checkPositiveInteger } from "./forward.js";
 import { checkInputs, defaultInputScale, forwardFrom, forwardTo, inputTensor, uploadMlp, type InputArray } from "./tensor-mlp.js";
 import { classCountOf, inputSizeOf, locateActivation, validateMlpWeights, type ActivationLocation, type MlpWeights } from "./weights.js";
 
-/** A row-major class × unit matrix. */
-export interface ClassUnitMatrix {
-  /** Number of classes (rows). */
-  rows: number;
-  /** Number of units (columns). */
-  cols: number;
-  data: Float64Array;
+/** A class × unit matrix (see analysis/types.ts) with the examples each class row averages. */
+export interface ClassMeanGradients extends ClassUnitMatrix {
   /** Examples of each class the mean was taken over; a class with none has a row of NaN. */
   examplesPerClass: Int32Array;
 }
@@ -62,7 +58,7 @@ export async function targetLogitGradients(
   labels: ArrayLike<number>,
   layer: string,
   options: GradientOptions = {},
-): Promise<ClassUnitMatrix> {
+): Promise<ClassMeanGradients> {
   const what = "targetLogitGradients";
   validateMlpWeights(weights, `${what}: weights`);
   const location = locateActivation(weights, layer);
@@ -113,7 +109,7 @@ export async function targetLogitGradients(
   for (let c = 0; c < classes; c++) {
     for (let j = 0; j < units; j++) sums[c * units + j] /= examplesPerClass[c] > 0 ? examplesPerClass[c] : NaN;
   }
-  return { rows: classes, cols: units, data: sums, examplesPerClass };
+  return { classes, units, data: sums, examplesPerClass };
 }
 
 export interface Saliency {

@@ -20,8 +20,8 @@ describe("MLP gradients", () => {
       const tensorsBefore = tf.memory().numTensors;
       const result = await targetLogitGradients(tf, weights, pixels, count, labels, "relu_2", { batchSize: 7 });
       assert.equal(tf.memory().numTensors, tensorsBefore);
-      assert.equal(result.rows, 3);
-      assert.equal(result.cols, 4);
+      assert.equal(result.classes, 3);
+      assert.equal(result.units, 4);
       assert.deepEqual([...result.examplesPerClass], [10, 10, 10]);
       const output = weights.layers[2];
       for (let c = 0; c < 3; c++) {
