@@ -51,6 +51,15 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
     assert.ok(text.includes(`Confusion matrix, test accuracy ${pct(truth.accuracy)}`), `page does not show accuracy ${pct(truth.accuracy)}`);
     const misclassified = truth.count - Math.round(truth.accuracy * truth.count);
     assert.match(text, new RegExp(`${misclassified.toLocaleString("en-US")} of 10,000 test digits are misclassified`));
+    // Per-class accuracy table under the confusion matrix.
+    for (let c = 0; c < 10; c++) {
+      const images = truth.confusion[c].reduce((a, b) => a + b, 0);
+      const row = page.locator("tr", { has: page.locator(`td:text-is("${pct(truth.confusion[c][c] / images)}")`) });
+      assert.ok((await row.count()) > 0, `class ${c}: no row with accuracy ${pct(truth.confusion[c][c] / images)}`);
+      const all = await row.first().locator("td").allTextContents();
+      const cells = all.slice(all.indexOf(String(c)));
+      assert.deepEqual(cells.slice(0, 3).map((v) => Number(v.replace(/,/g, ""))), [c, images, truth.confusion[c][c]], `class ${c} row`);
+    }
     // Dead units (final weights, whole test set): the table row per layer.
     for (const layer of ["relu_1", "relu_2"]) {
       const row = page.locator("tr", { has: page.locator(`td:text-is("${layer}")`) }).first();
