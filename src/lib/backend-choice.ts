@@ -41,15 +41,22 @@ export function backendOrder(request: BackendRequest, adapter: AdapterReport): B
 
 export interface BackendStatus {
   backend: BackendName;
+  /** The WebGPU adapter (or why there is none), whichever backend is active. */
   adapter: string;
+  /** The adapter is a software fallback, e.g. SwiftShader on the CPU. */
+  adapterIsSoftware: boolean;
   /** What the reader asked for (null = automatic). */
   requested: BackendName | null;
   /** Why the active backend is not the first choice; null when it is. */
   fallbackReason: string | null;
 }
 
-/** One line for the page badge, e.g. "webgpu · nvidia / ampere" or "wasm · webgpu failed: …". */
+/**
+ * One line for the page badge: the backend, then the adapter, then why this is a fallback,
+ * e.g. "webgpu · nvidia / hopper" or "wasm · google / swiftshader (software) (webgpu device lost)".
+ */
 export function describeStatus(status: BackendStatus): string {
-  const base = status.backend === "webgpu" ? `webgpu · ${status.adapter}` : status.backend;
+  const adapter = `${status.adapter}${status.adapterIsSoftware ? " (software)" : ""}`;
+  const base = `${status.backend} · ${adapter}`;
   return status.fallbackReason ? `${base} (${status.fallbackReason})` : base;
 }

@@ -73,7 +73,7 @@ async function activate(order: BackendName[], requested: BackendName | null, ada
     }
     const failure = await tryBackend(name);
     if (failure === null) {
-      current = { backend: name, adapter: adapter.description, requested, fallbackReason: reasons.length ? reasons.join("; ") : null };
+      current = { backend: name, adapter: adapter.description, adapterIsSoftware: adapter.isFallback, requested, fallbackReason: reasons.length ? reasons.join("; ") : null };
       if (name === "webgpu") watchDeviceLoss(order, requested, adapter);
       for (const listener of listeners) listener(current);
       return current;

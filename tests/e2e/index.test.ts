@@ -19,7 +19,7 @@ describe("index page", { timeout: 10 * 60 * 1000 }, () => {
     const text = await page.textContent("main");
     assert.match(text ?? "", /60,000 training\s+and 10,000 test images/);
     assert.equal(await page.locator(".digit-grid canvas").count(), 60);
-    assert.match((await page.textContent(".backend-badge")) ?? "", /^tfjs: (wasm|webgl|cpu|webgpu)/);
+    assert.match((await page.textContent(".backend-badge")) ?? "", /^tfjs: (wasm|webgl|cpu|webgpu) · \S/);
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -59,7 +59,7 @@ describe("index page", { timeout: 10 * 60 * 1000 }, () => {
     await page.evaluate(() => (globalThis as any).__mnistRuntime.tf.backend().device.destroy());
     await page.waitForFunction(() => (globalThis as any).__mnistRuntime.backendStatus().backend !== "webgpu");
     const badge = (await page.textContent(".backend-badge")) ?? "";
-    assert.match(badge, /^tfjs: wasm \(webgpu device lost/);
+    assert.match(badge, /^tfjs: wasm · .* \(webgpu device lost/);
     assert.deepEqual(problems.filter((p) => !/device (was )?lost|destroyed/i.test(p)), []);
     await page.close();
   });

@@ -24,11 +24,15 @@ describe("backend choice", () => {
     assert.match(request.error ?? "", /\?backend=cuda is not a backend; expected one of webgpu, webgl, wasm, cpu/);
   });
 
-  test("the badge text names the adapter for WebGPU and the reason for a fallback", () => {
-    assert.equal(describeStatus({ backend: "webgpu", adapter: "nvidia", requested: null, fallbackReason: null }), "webgpu · nvidia");
+  test("the badge text names the backend, the adapter and the reason for a fallback", () => {
+    assert.equal(describeStatus({ backend: "webgpu", adapter: "nvidia", adapterIsSoftware: false, requested: null, fallbackReason: null }), "webgpu · nvidia");
     assert.equal(
-      describeStatus({ backend: "wasm", adapter: "none", requested: "webgpu", fallbackReason: "webgpu unavailable" }),
-      "wasm (webgpu unavailable)",
+      describeStatus({ backend: "wasm", adapter: "google / swiftshader", adapterIsSoftware: true, requested: null, fallbackReason: null }),
+      "wasm · google / swiftshader (software)",
+    );
+    assert.equal(
+      describeStatus({ backend: "wasm", adapter: "no WebGPU adapter", adapterIsSoftware: false, requested: "webgpu", fallbackReason: "webgpu unavailable" }),
+      "wasm · no WebGPU adapter (webgpu unavailable)",
     );
   });
 });
