@@ -36,7 +36,16 @@ export const DEFAULT_TSNE: TsneParameters = {
 };
 
 const FILE = "tsne.bin";
-const CODE = ["data-loaders/models/tsne-embedding.ts", "src/lib/analysis", "src/lib/mlp", "src/lib/codecs", "src/lib/random.ts"];
+/** What the embedding depends on: a change here recomputes it (other analysis modules do not). */
+const CODE = [
+  "data-loaders/models/tsne-embedding.ts",
+  "src/lib/analysis/tsne.ts",
+  "src/lib/analysis/validate.ts",
+  "src/lib/analysis/types.ts",
+  "src/lib/mlp",
+  "src/lib/codecs",
+  "src/lib/random.ts",
+];
 
 /** A gzipped tensor bundle: "indices" (test-set rows), "embedding" [n, 2], meta = parameters + KL. */
 export async function tsneFile(definition: MlpDefinition, params: TsneParameters = DEFAULT_TSNE): Promise<Uint8Array> {

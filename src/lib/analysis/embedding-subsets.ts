@@ -18,6 +18,19 @@ export function selectColumns(m: ActivationMatrix, units: readonly number[]): Ac
   return { rows, cols: k, data: out };
 }
 
+/** A new matrix holding only the given rows (examples), in the given order. */
+export function selectRows(m: ActivationMatrix, rows: ArrayLike<number>): ActivationMatrix {
+  assertActivationMatrix(m);
+  const { cols, data } = m;
+  const out = new Float32Array(rows.length * cols);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (!Number.isInteger(r) || r < 0 || r >= m.rows) throw new Error(`selectRows rows[${i}]: expected a row index in [0, ${m.rows - 1}], found ${r}`);
+    out.set(data.subarray(r * cols, (r + 1) * cols), i * cols);
+  }
+  return { rows: rows.length, cols, data: out };
+}
+
 /**
  * `count` distinct subsets of k distinct units, each sorted ascending, drawn uniformly with a
  * seeded generator. `units` is either the number of units (choose from 0 … units-1) or the list
