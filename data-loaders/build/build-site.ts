@@ -4,10 +4,11 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildVendorBundles } from "./vendor.js";
 import { refreshLoaderCache } from "./loader-freshness.js";
+import { seedFrameworkNpmVersions } from "./framework-npm-versions.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -26,10 +27,12 @@ export async function buildSite(options: { output?: string } = {}): Promise<void
   const started = performance.now();
   await buildVendorBundles();
   if (await refreshLoaderCache(root)) process.stderr.write("build: loader inputs changed; loaders will re-run\n");
+  await seedFrameworkNpmVersions(join(root, "src"));
   await rm(scratch, { recursive: true, force: true });
-  const env = { ...process.env, SITE_OUTPUT_DIR: scratch, OBSERVABLE_TELEMETRY_DISABLE: "true" };
-  const bin = join(root, "node_modules", ".bin", "observable");
-  const code = await run(bin, ["build"], env);
+  // Framework runs .ts loaders with `tsx` from PATH: make sure ours is found, however we were started.
+  const bin = join(root, "node_modules", ".bin");
+  const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`, SITE_OUTPUT_DIR: scratch, OBSERVABLE_TELEMETRY_DISABLE: "true" };
+  const code = await run(join(bin, "observable"), ["build"], env);
   if (code !== 0 || !existsSync(join(scratch, "index.html"))) {
     await rm(scratch, { recursive: true, force: true });
     const kept = existsSync(output) ? `the last good site in ${output} is unchanged` : "no site was written";

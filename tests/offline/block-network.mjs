@@ -1,13 +1,11 @@
 // Preloaded with NODE_OPTIONS=--import=... into every Node process of a test build (Framework
-// and each data loader): any attempt to reach a host other than this machine and the npm
-// registry fails as if the network were down, and is recorded in the file named by
-// BLOCKED_NETWORK_LOG. The registry stays reachable (as on the build machines): Framework asks
-// it for the versions of the libraries its standard library may import lazily. The CDN those
-// libraries would be downloaded from is blocked. NETWORK_ALLOW overrides the allowed hosts.
+// and each data loader): any attempt to reach a host other than this machine fails as if the
+// network were down, and is recorded in the file named by BLOCKED_NETWORK_LOG. The npm
+// registry and the CDN are blocked alike. NETWORK_ALLOW=host1,host2 lets hosts through.
 import dns from "node:dns";
 import { appendFileSync } from "node:fs";
 
-const allowed = new Set((process.env.NETWORK_ALLOW ?? "registry.npmjs.org").split(",").filter(Boolean));
+const allowed = new Set((process.env.NETWORK_ALLOW ?? "").split(",").filter(Boolean));
 const isLocal = (host) => !host || host === "localhost" || host === "::1" || /^127\./.test(host) || host === "[::1]" || allowed.has(host);
 
 function record(host) {
