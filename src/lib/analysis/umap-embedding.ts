@@ -23,12 +23,12 @@ export function checkUmapParameters(p: UmapParameters, rows: number): string | n
   return null;
 }
 
-/** Yields progress every `every` optimisation epochs, then the embedding. */
+/** Yields progress (and lets the page handle input) every `every` optimisation epochs, then the embedding. */
 export async function* umapEmbedding(
   UMAPClass: typeof UMAP,
   m: ActivationMatrix,
   params: UmapParameters,
-  every = 25,
+  every = 10,
 ): AsyncGenerator<UmapProgress> {
   assertActivationMatrix(m);
   const problem = checkUmapParameters(params, m.rows);
