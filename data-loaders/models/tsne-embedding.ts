@@ -1,6 +1,6 @@
 // A t-SNE map of one hidden layer of a trained MLP, computed at build time (exact t-SNE is too
 // slow to re-run on every page view). The parameters travel with the file so the page states them.
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
@@ -11,7 +11,6 @@ import { decodeWeightSnapshots } from "../../src/lib/mlp/snapshots.js";
 import { mlpActivations } from "../../src/lib/mlp/forward.js";
 import { tsne } from "../../src/lib/analysis/tsne.js";
 import { mulberry32, sampleIndices } from "../../src/lib/random.js";
-import { writeFile } from "node:fs/promises";
 
 export interface TsneParameters {
   /** The activation to embed, e.g. "relu_2" (the last hidden layer, after ReLU). */

@@ -3,6 +3,7 @@
 import type { ActivationMatrix } from "./types.js";
 import { layerMeanStd, unitMeans } from "./stats.js";
 import { classifyUnits } from "./dead-units.js";
+import { selectRows } from "./embedding-subsets.js";
 
 /** Activations of every recorded layer at one epoch, on the same evaluation set each epoch. */
 export interface EpochActivations {
@@ -67,11 +68,7 @@ export function valueRange(epochs: readonly EpochActivations[], layer: string): 
 /** The rows of `m` whose label equals `classIndex`, as a matrix (for class-conditional histograms). */
 export function rowsOfClass(m: ActivationMatrix, labels: ArrayLike<number>, classIndex: number): ActivationMatrix {
   if (labels.length !== m.rows) throw new Error(`rowsOfClass: expected ${m.rows} labels, found ${labels.length}`);
-  let rows = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] === classIndex) rows++;
-  const data = new Float32Array(rows * m.cols);
-  for (let i = 0, r = 0; i < labels.length; i++) {
-    if (labels[i] === classIndex) data.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r++ * m.cols);
-  }
-  return { rows, cols: m.cols, data };
+  const rows: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === classIndex) rows.push(i);
+  return selectRows(m, rows);
 }
