@@ -1,0 +1,156 @@
+// Ablating or scaling units (or conv channels) of any named activation on a fixed image set, fast
+// enough to re-run on every slider move. The chosen activation is computed once for all images
+// and kept on the backend; an intervention multiplies its last axis by a mask and recomputes only
+// the layers after it. A scale of 1 multiplies by exactly 1, so predictions equal the baseline.
+import type { TF, Tensor } from "../tf-types.js";
+import { checkPositiveInteger, checkFiniteNumber, describeValue } from "../validate-input.js";
+import { hiddenActivationNames, inputSize, classCount, type Network } from "./network.js";
+import { applyLayers, checkInputs, defaultInputScale, forwardFrom, inputRows, layerIndexOf, reshapeInput, uploadNetwork, type InputArray, type UploadedNetwork } from "./tensor-network.js";
+
+export interface Intervention {
+  /** Any activation but the logits, e.g. "relu_2" or "conv_1". */
+  layer: string;
+  /** 0-based indices along the activation's last axis: neurons, or channels of a conv map. */
+  units: number[];
+  /** Multiplies the units' activations: 0 ablates, 1 leaves the network unchanged. */
+  scale: number;
+}
+
+export interface InterventionRunner {
+  readonly count: number;
+  /** The activations run() accepts, input side first. */
+  readonly layers: readonly string[];
+  /** Predictions of the unmodified network. */
+  baseline(): Promise<Uint8Array>;
+  /** Argmax class per example with the intervention applied. */
+  run(intervention: Intervention): Promise<Uint8Array>;
+  /** Predictions for each scale in turn, with one read-back for all of them. */
+  sweep(intervention: Omit<Intervention, "scale">, scales: number[]): Promise<Uint8Array[]>;
+  /** Frees every tensor the runner holds; later calls throw. */
+  dispose(): void;
+}
+
+export interface InterventionRunnerOptions {
+  /** Multiplies every input value; defaults to 1/255 for Uint8Array pixels and 1 for floats. */
+  scaleInputs?: number;
+  /** Examples per forward pass (default 4096). */
+  batchSize?: number;
+  /** How many layers' activations stay cached on the backend at once (default 2). */
+  cachedLayers?: number;
+}
+
+const WHAT = "intervention";
+
+/** The per-unit multipliers of each scale, after checking layer, units and scales. */
+function masks(model: UploadedNetwork, layer: string, units: number[], scales: number[]): Float32Array[] {
+  const allowed = hiddenActivationNames(model.network);
+  if (!allowed.includes(layer)) throw new Error(`${WHAT}: layer must be one of [${allowed.join(", ")}], found ${describeValue(layer)}`);
+  const unitCount = model.activations.find((a) => a.name === layer)!.units;
+  if (!Array.isArray(units) || units.length === 0) throw new Error(`${WHAT}: choose at least one unit of ${layer}, found ${describeValue(units)}`);
+  for (const unit of units) {
+    if (!Number.isInteger(unit) || unit < 0 || unit >= unitCount) {
+      throw new Error(`${WHAT}: unit ${describeValue(unit)} does not exist; ${layer} has units 0 to ${unitCount - 1}`);
+    }
+  }
+  return scales.map((scale) => {
+    if (checkFiniteNumber(scale, `${WHAT}: scale`) < 0) throw new Error(`${WHAT}: scale must be >= 0 (0 ablates, 1 leaves unchanged), found ${scale}`);
+    const mask = new Float32Array(unitCount).fill(1);
+    for (const unit of units) mask[unit] = scale;
+    return mask;
+  });
+}
+
+async function readBytes(tf: TF, predictions: Tensor): Promise<Uint8Array> {
+  try {
+    return Uint8Array.from(await predictions.data());
+  } finally {
+    tf.dispose(predictions);
+  }
+}
+
+/** Uploads the network and `count` images (count × inputSize, row-major) for later interventions. */
+export function createInterventionRunner(tf: TF, network: Network, images: InputArray, count: number, options: InterventionRunnerOptions = {}): InterventionRunner {
+  checkInputs(network, images, count, WHAT);
+  if (classCount(network) > 256) throw new Error(`${WHAT}: predictions are stored as bytes, so at most 256 classes; found ${classCount(network)}`);
+  const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(images), `${WHAT}: scaleInputs`);
+  const batchSize = checkPositiveInteger(options.batchSize ?? 4096, `${WHAT}: batchSize`);
+  const maxCached = checkPositiveInteger(options.cachedLayers ?? 2, `${WHAT}: cachedLayers`);
+  const model = uploadNetwork(tf, network);
+  const size = inputSize(network);
+  const batches = Array.from({ length: Math.ceil(count / batchSize) }, (_, i) => ({ start: i * batchSize, rows: Math.min(batchSize, count - i * batchSize) }));
+  // Activation of a layer for every batch of images, most recently used last.
+  const cache = new Map<string, Tensor[]>();
+  let disposed = false;
+  let baselineValues: Promise<Uint8Array> | undefined;
+
+  const cachedActivation = (layer: string): Tensor[] => {
+    const hit = cache.get(layer);
+    if (hit) {
+      cache.delete(layer);
+      cache.set(layer, hit);
+      return hit;
+    }
+    const to = layerIndexOf(model, layer);
+    const parts = batches.map(({ start, rows }) => tf.tidy(() => applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, to)));
+    cache.set(layer, parts);
+    while (cache.size > maxCached) {
+      const [oldest] = cache.keys();
+      tf.dispose(cache.get(oldest)!);
+      cache.delete(oldest);
+    }
+    return parts;
+  };
+
+  /** Argmax predictions of all images with `layer`'s last axis multiplied by `mask`. */
+  const predict = (layer: string, mask: Float32Array): Tensor => {
+    // Outside the tidy below: the cached activation must outlive this call.
+    const activations = cachedActivation(layer);
+    return tf.tidy(() => {
+      const parts = activations.map((activation) => tf.argMax(forwardFrom(tf, model, layer, tf.mul(activation, tf.tensor1d(mask))), 1));
+      return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+    });
+  };
+
+  const assertLive = () => {
+    if (disposed) throw new Error(`${WHAT}: the runner was disposed; create a new one`);
+  };
+
+  return {
+    count,
+    layers: hiddenActivationNames(network),
+    async baseline() {
+      assertLive();
+      baselineValues ??= readBytes(
+        tf,
+        tf.tidy(() => {
+          const parts = batches.map(({ start, rows }) => tf.argMax(applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, network.layers.length - 1), 1));
+          return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+        }),
+      );
+      // A copy each time, so one caller's edits cannot leak into another's baseline.
+      return (await baselineValues).slice();
+    },
+    async run({ layer, units, scale: unitScale }) {
+      assertLive();
+      const [mask] = masks(model, layer, units, [unitScale]);
+      return readBytes(tf, predict(layer, mask));
+    },
+    async sweep({ layer, units }, scales) {
+      assertLive();
+      if (!Array.isArray(scales) || scales.length === 0) throw new Error(`${WHAT}: scales must be a non-empty list of numbers, found ${describeValue(scales)}`);
+      const all = masks(model, layer, units, scales);
+      const parts = all.map((mask) => predict(layer, mask));
+      const stacked = tf.stack(parts);
+      tf.dispose(parts);
+      const values = await readBytes(tf, stacked);
+      return all.map((_, i) => values.slice(i * count, (i + 1) * count));
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      for (const parts of cache.values()) tf.dispose(parts);
+      cache.clear();
+      model.dispose();
+    },
+  };
+}
