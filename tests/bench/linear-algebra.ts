@@ -1,12 +1,13 @@
 // The linear algebra behind PCA and ICA: the project's symmetric eigen-solver (eigen.ts) against
 // ml-matrix's EigenvalueDecomposition and SVD, on covariance matrices of the sizes the pages use
-// (16 and 32 hidden units, 784 pixels), and PCA end to end. Each row is the median of several
-// runs after a warm-up. `npx tsx tests/bench/linear-algebra.ts` prints the table;
+// (16 and 32 hidden units, 784 pixels), PCA end to end, and FastICA (on ml-matrix) of a hidden
+// layer. Each row is the median of several runs after a warm-up. `npx tsx tests/bench/linear-algebra.ts` prints the table;
 // `npm run bench` can call benchLinearAlgebra().
 import { pathToFileURL } from "node:url";
 import { EigenvalueDecomposition, Matrix, SVD } from "ml-matrix";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { symmetricEigen } from "../../src/lib/analysis/eigen.js";
+import { ica } from "../../src/lib/analysis/ica.js";
 import { covariance, pca } from "../../src/lib/analysis/pca.js";
 import type { ActivationMatrix } from "../../src/lib/analysis/types.js";
 import { gaussian, mulberry32 } from "../../src/lib/random.js";
@@ -105,6 +106,7 @@ function checkAgreement(name: string, flat: Float64Array, n: number): void {
 export async function benchLinearAlgebra(): Promise<LinearAlgebraTiming[]> {
   const dataset = await readDataset();
   const images = pixels(dataset.test.images, 1000);
+  const allImages = pixels(dataset.test.images, dataset.test.count);
   const cases: { label: string; data: ActivationMatrix }[] = [
     { label: "16 hidden units", data: hiddenLayer(images, 16, 16) },
     { label: "32 hidden units", data: hiddenLayer(images, 32, 32) },
@@ -132,6 +134,13 @@ export async function benchLinearAlgebra(): Promise<LinearAlgebraTiming[]> {
     const size = `${data.rows} × ${data.cols}, k = ${PAGE_COMPONENTS}`;
     record(`PCA end to end, pca() on eigen.ts, ${size}`, () => pca(data, PAGE_COMPONENTS));
     record(`PCA end to end, on ml-matrix EigenvalueDecomposition, ${size}`, () => pcaWithMlMatrix(data, PAGE_COMPONENTS));
+  }
+
+  // The SAE page compares ICA components of a hidden layer with its neurons: all units kept.
+  for (const data of [cases[1].data, hiddenLayer(allImages, 32, 32)]) {
+    const { iterations, converged } = ica(data, { components: data.cols });
+    const outcome = converged ? `converged in ${iterations} iterations` : `stopped at ${iterations} iterations`;
+    record(`FastICA (logcosh) end to end, ${data.rows} × ${data.cols}, k = ${data.cols}, ${outcome}`, () => ica(data, { components: data.cols }));
   }
   return rows;
 }
