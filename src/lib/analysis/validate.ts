@@ -31,6 +31,16 @@ export function assertActivationMatrix(m: ActivationMatrix, name = "activations"
   }
 }
 
+/** NaN or ±Infinity would spread through every sum it enters: name the first one and where it is. */
+export function assertFiniteActivations(m: ActivationMatrix, name = "activations"): void {
+  const { cols, data } = m;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      throw new Error(`${name}: expected finite values, found ${data[i]} at example ${Math.floor(i / cols)}, unit ${i % cols}`);
+    }
+  }
+}
+
 /** Labels must be one per example, integers in [0, numClasses). */
 export function assertLabels(labels: ArrayLike<number>, rows: number, numClasses: number, name = "labels"): void {
   assertPositiveInteger(numClasses, "numClasses");

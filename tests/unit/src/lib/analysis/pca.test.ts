@@ -26,6 +26,21 @@ describe("pca", () => {
     ts.forEach((t, r) => close(result.projection[r * 2], t - tMean));
   });
 
+  test("2-D cross rotated by 30°: closed-form covariance R diag(6, 2/3) Rᵀ and eigenvectors R", () => {
+    // (±3, 0) and (0, ±1) rotated by θ, shifted to (4, -2): Σ p pᵀ = R diag(18, 2) Rᵀ, over rows - 1 = 3.
+    const [cos, sin] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
+    const points = [[3, 0], [-3, 0], [0, 1], [0, -1]].map(([a, b]) => [4 + a * cos - b * sin, -2 + a * sin + b * cos]);
+    const result = pca({ rows: 4, cols: 2, data: Float32Array.from(points.flat()) }, 2);
+    close(result.explainedVariance[0], 6);
+    close(result.explainedVariance[1], 2 / 3);
+    close(result.explainedVarianceRatio[0], 0.9);
+    close(result.explainedVarianceRatio[1], 0.1);
+    // Columns of R; the second, (-sin, cos), already has its largest entry positive.
+    [cos, sin, -sin, cos].forEach((expected, i) => close(result.components[i], expected));
+    [4, -2].forEach((expected, c) => close(result.mean[c], expected));
+    [3, 0, -3, 0, 0, 1, 0, -1].forEach((expected, i) => close(result.projection[i], expected));
+  });
+
   test("points on a plane in 4-D: two components spanning it, ordered by variance", () => {
     const u = [0.5, 0.5, 0.5, 0.5];
     const v = [0.5, -0.5, 0.5, -0.5];
