@@ -6,6 +6,7 @@ import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from "@tensorfl
 import { mulberry32, permutation } from "../../src/lib/random.js";
 import type { TF } from "../../src/lib/tf-types.js";
 import { countCorrect, imageBatch, oneHotBatch, sizeOfShape } from "./batches.js";
+import { dropoutSeeder } from "./dropout-seeds.js";
 import { evaluateClassifier } from "./evaluate.js";
 import { formatBatchLine, formatCount, formatEpochLine } from "./progress.js";
 
@@ -26,7 +27,10 @@ export interface TrainConfig {
   batchSize: number;
   learningRate: number;
   optimizer: "sgd" | "adam";
-  /** Seeds the per-epoch shuffle (mulberry32(seed + epoch)); weight init is seeded by the model. */
+  /**
+   * Seeds the per-epoch shuffle (mulberry32(seed + epoch)) and the dropout masks (a fresh one every
+   * batch, see dropout-seeds.ts); weight init is seeded by the model.
+   */
   seed: number;
 }
 
@@ -178,6 +182,7 @@ export async function trainClassifier(
   await hooks.onEpochEnd?.(0, initial, model);
 
   const optimizer = makeOptimizer(tf, config);
+  const dropout = dropoutSeeder(model, config.seed);
   let trainingSeconds = 0;
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
@@ -192,6 +197,7 @@ export async function trainClassifier(
         const rows = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
         const x = imageBatch(tf, trainImages, inputShape, rows);
         const y = oneHotBatch(tf, trainLabels, classes, rows);
+        dropout.forStep(epoch, batch);
         let logits: Tensor | undefined;
         let lossTensor: Scalar | null = null;
         try {
@@ -254,6 +260,7 @@ export async function trainClassifier(
     }
   } finally {
     optimizer.dispose();
+    dropout.restore();
   }
   return { history };
 }

@@ -3,7 +3,7 @@
 // LayerNorm or dropout, CNN) goes through here, so all are named, initialized and exported alike:
 // they take flat [inputSize] pixels in [0, 1] and end in a dense layer named "logits".
 import type { SymbolicTensor } from "@tensorflow/tfjs";
-import { mulberry32 } from "../random.js";
+import { deriveSeed } from "../random.js";
 import type { TF, LayersModel } from "../tf-types.js";
 import { LOGITS_LAYER } from "./describe-model.js";
 
@@ -53,8 +53,7 @@ export interface BuildOptions {
  * that layers do not share random streams and adding a layer does not reseed the earlier ones.
  */
 export function layerSeed(seed: number, layerIndex: number): number {
-  const random = mulberry32((seed >>> 0) ^ Math.imul(layerIndex + 1, 0x9e3779b1));
-  return Math.floor(random() * 2 ** 31);
+  return deriveSeed(seed, layerIndex);
 }
 
 const NAME_PREFIX: Record<LayerType, string> = {

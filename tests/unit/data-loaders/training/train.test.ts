@@ -8,6 +8,7 @@ import {
   type EpochMetrics,
   type TrainConfig,
 } from "../../../../data-loaders/training/train.js";
+import { buildModel, type LayerSpec } from "../../../../src/lib/models/architecture.js";
 import { buildMlp } from "../../../../src/lib/models/mlp.js";
 import type { LayersModel } from "../../../../src/lib/tf-types.js";
 import { syntheticData } from "./synthetic-data.js";
@@ -134,6 +135,63 @@ describe("trainClassifier", () => {
     await assert.rejects(trainClassifier(tf, model, { ...data, testImages: data.testImages.subarray(1) }, config, quiet), /data\.testImages has 50175 bytes, expected 64 labels/);
     await assert.rejects(trainClassifier(tf, model, data, { ...config, batchSize: 0, learningRate: -1 }, quiet), /batchSize must be a positive integer, got 0; learningRate must be a positive finite number, got -1/);
     await assert.rejects(trainClassifier(tf, model, { ...data, classes: 5 }, config, quiet), /data\.trainLabels\[\d+\] is \d, expected a class in 0\.\.4/);
+    model.dispose();
+  });
+});
+
+describe("trainClassifier with dropout", () => {
+  const hidden = (dropout: LayerSpec[]): LayerSpec[] => [{ type: "dense", units: 8 }, { type: "relu" }, ...dropout];
+
+  async function trainedDropoutWeights(backend: TrainingBackendName, layers: LayerSpec[], seed: number): Promise<Buffer> {
+    const { tf } = await initTrainingBackend({ backend });
+    const model = buildModel(tf, { layers, seed: 3 }, { inputSize: 784, classes: 10 });
+    await trainClassifier(tf, model, data, { ...config, seed }, quiet);
+    const bytes = weightBytes(model);
+    model.dispose();
+    return bytes;
+  }
+
+  for (const backend of ["cpu", "wasm"] as const) {
+    test(`on ${backend}, the same seed gives bit-identical weights, another seed other masks`, async () => {
+      const layers = hidden([{ type: "dropout", rate: 0.5 }]);
+      const first = await trainedDropoutWeights(backend, layers, 7);
+      assert.ok(first.equals(await trainedDropoutWeights(backend, layers, 7)), "two runs with the same seed differ");
+      assert.ok(!first.equals(await trainedDropoutWeights(backend, layers, 8)), "a different seed gave the same weights");
+    });
+  }
+
+  test("rate 0 trains exactly like no dropout layer", async () => {
+    const without = await trainedDropoutWeights("wasm", hidden([]), 7);
+    const withZero = await trainedDropoutWeights("wasm", hidden([{ type: "dropout", rate: 0 }]), 7);
+    assert.ok(without.equals(withZero));
+  });
+
+  test("every step draws a fresh mask, and the model keeps its own dropout config", async () => {
+    // input -> dropout_1 -> logits, one all-ones image, one step per epoch: a logits kernel row
+    // changes in a step exactly when that step's mask kept its input unit.
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const units = 64;
+    const model = buildModel(tf, { layers: [{ type: "dropout", rate: 0.5 }], seed: 1 }, { inputSize: units, classes: 2 });
+    const configBefore = JSON.stringify(model.getLayer("dropout_1").getConfig());
+    const one = { trainImages: new Uint8Array(units).fill(255), trainLabels: new Uint8Array([0]) };
+    const single = { ...one, testImages: one.trainImages, testLabels: one.trainLabels, classes: 2, inputShape: [units] };
+    const kernels: Float32Array[] = [];
+    await trainClassifier(tf, model, single, { epochs: 3, batchSize: 1, learningRate: 0.1, optimizer: "sgd", seed: 1 }, {
+      ...quiet,
+      onEpochEnd: (_epoch, _metrics, m) => void kernels.push(m.getLayer("logits").getWeights()[0].dataSync().slice() as Float32Array),
+    });
+    const keptRows = (step: number) => {
+      const rows: number[] = [];
+      for (let row = 0; row < units; row++) if (kernels[step][row * 2] !== kernels[step - 1][row * 2]) rows.push(row);
+      return rows.join(",");
+    };
+    const masks = [1, 2, 3].map(keptRows);
+    assert.equal(new Set(masks).size, 3, `steps reused a mask: ${masks.join(" | ")}`);
+    for (const mask of masks) {
+      const kept = mask.split(",").length;
+      assert.ok(kept > units / 4 && kept < (units * 3) / 4, `kept ${kept} of ${units} units at rate 0.5`);
+    }
+    assert.equal(JSON.stringify(model.getLayer("dropout_1").getConfig()), configBefore, "training left its per-step seed in the layer's config");
     model.dispose();
   });
 });
