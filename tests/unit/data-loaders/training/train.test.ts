@@ -1,6 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { recordActivations } from "../../../../data-loaders/training/activations.js";
 import { initTrainingBackend, type TrainingBackendName } from "../../../../data-loaders/training/node-backend.js";
+import type { PenaltySpec } from "../../../../data-loaders/training/penalties.js";
 import {
   INITIAL_TRAIN_EVAL_SIZE,
   TrainingDivergedError,
@@ -193,5 +195,65 @@ describe("trainClassifier with dropout", () => {
     }
     assert.equal(JSON.stringify(model.getLayer("dropout_1").getConfig()), configBefore, "training left its per-step seed in the layer's config");
     model.dispose();
+  });
+});
+
+describe("trainClassifier with penalties", () => {
+  const mlp: LayerSpec[] = [{ type: "dense", units: 8 }, { type: "relu" }];
+  const sparse: PenaltySpec = { kind: "activation-l1", layers: ["relu_1"], coefficient: 0.05 };
+  const border: PenaltySpec = { kind: "weight-l1", layer: "dense_1", coefficient: 0.01, inputs: "blank-pixels", blankFraction: 0.5 };
+  // syntheticData's noise seldom draws a 0: blank the last 84 pixels of every training image.
+  const bordered = { ...data, trainImages: data.trainImages.slice(), testImages: data.testImages.slice() };
+  for (let i = 0; i < bordered.trainLabels.length; i++) bordered.trainImages.fill(0, i * 784 + 700, (i + 1) * 784);
+
+  async function train(penalties: PenaltySpec[] | undefined, trainConfig: Partial<TrainConfig> = {}) {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const model = buildModel(tf, { layers: mlp, seed: 3 }, { inputSize: 784, classes: 10 });
+    const lines: string[] = [];
+    const before = tf.memory().numTensors;
+    const result = await trainClassifier(tf, model, bordered, { ...config, ...trainConfig, penalties }, { log: (line) => lines.push(line) });
+    assert.equal(tf.memory().numTensors, before, "training with penalties leaked tensors");
+    return { tf, model, result, lines, weights: weightBytes(model) };
+  }
+
+  test("history reports cross-entropy as trainLoss and the penalties apart; the result reports the mask", async () => {
+    const plain = await train(undefined);
+    const penalized = await train([sparse, border]);
+    assert.equal(plain.result.penalties, undefined);
+    assert.ok(plain.result.history.every((h) => h.trainPenalty === undefined));
+    assert.deepEqual(penalized.result.penalties, [sparse, { ...border, maskedPixels: 84, pixels: 784 }]);
+    assert.ok(penalized.result.history.every((h) => typeof h.trainPenalty === "number" && h.trainPenalty > 0));
+    // Epoch 0 is the same untrained model: the same cross-entropy whatever the penalties.
+    assert.equal(penalized.result.history[0].trainLoss, plain.result.history[0].trainLoss);
+    assert.ok(!penalized.weights.equals(plain.weights), "the penalties changed nothing");
+    assert.match(penalized.lines[1], /^penalty activation-l1 x 0\.05 on relu_1$/);
+    assert.match(penalized.lines[2], /^penalty weight-l1 x 0\.01 on dense_1, rows of 84\/784 pixels that are 0 in >= 50% of training images$/);
+    assert.match(penalized.lines[3], /^epoch 0\/2 {2}loss \d+\.\d{4} {2}penalty \d\.\d{3}/);
+    [plain, penalized].forEach((run) => run.model.dispose());
+  });
+
+  test("a coefficient of 0 trains exactly like no penalty", async () => {
+    const plain = await train(undefined);
+    const zero = await train([{ ...sparse, coefficient: 0 }, { ...border, coefficient: 0 }]);
+    assert.ok(zero.weights.equals(plain.weights));
+    assert.deepEqual(zero.result.history.map((h) => h.trainLoss), plain.result.history.map((h) => h.trainLoss));
+    [plain, zero].forEach((run) => run.model.dispose());
+  });
+
+  test("activation-l1 lowers the layer's activations; weight-l1 shrinks the blank pixels' kernel rows", async () => {
+    const plain = await train(undefined);
+    const sparser = await train([{ ...sparse, coefficient: 0.5 }]);
+    const l1 = (model: LayersModel) => recordActivations(plain.tf, model, bordered.trainImages, 256, ["relu_1"]).relu_1.data.reduce((s, v) => s + Math.abs(v), 0);
+    assert.ok(l1(sparser.model) < 0.8 * l1(plain.model), `relu_1 L1 ${l1(sparser.model)} vs ${l1(plain.model)} without the penalty`);
+
+    const shrunk = await train([{ ...border, coefficient: 0.05 }]);
+    const borderL1 = (model: LayersModel) => (model.getLayer("dense_1").getWeights()[0].dataSync() as Float32Array).subarray(700 * 8).reduce((s, v) => s + Math.abs(v), 0);
+    assert.ok(borderL1(shrunk.model) < 0.9 * borderL1(plain.model), `border rows L1 ${borderL1(shrunk.model)} vs ${borderL1(plain.model)}`);
+    [plain, sparser, shrunk].forEach((run) => run.model.dispose());
+  });
+
+  test("bad penalties are rejected before training, with the config field named", async () => {
+    await assert.rejects(train([{ ...sparse, coefficient: -1 }]), /bad config: penalties\[0\] \(activation-l1\): coefficient must be a finite number >= 0, got -1/);
+    await assert.rejects(train([{ ...sparse, layers: ["relu_7"] }]), /config\.penalties\[0\] \(activation-l1\): the model has no layer "relu_7"/);
   });
 });
