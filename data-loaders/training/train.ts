@@ -19,7 +19,10 @@ export interface ClassifierData {
   testImages: Uint8Array;
   testLabels: Uint8Array;
   classes: number;
-  /** Shape of one example as the model takes it, e.g. [784] for an MLP or [28, 28, 1] for a CNN. */
+  /**
+   * Shape of one example as the model takes it: [784] for every model buildModel makes (a CNN
+   * reshapes inside); a model whose input layer is [28, 28, 1] would take [28, 28, 1].
+   */
   inputShape: number[];
 }
 

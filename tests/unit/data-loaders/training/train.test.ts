@@ -141,6 +141,26 @@ describe("trainClassifier", () => {
   });
 });
 
+describe("trainClassifier with a CNN", () => {
+  test("trains a model that takes flat pixels and reshapes them inside", async () => {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const layers: LayerSpec[] = [
+      { type: "reshape", shape: [28, 28, 1] },
+      { type: "conv2d", filters: 4, kernelSize: 3 },
+      { type: "relu" },
+      { type: "maxpool", size: 2 },
+      { type: "flatten" },
+    ];
+    const model = buildModel(tf, { layers, seed: 1 }, { inputSize: 784, classes: 10 });
+    const before = tf.memory().numTensors;
+    const { history } = await trainClassifier(tf, model, data, { epochs: 3, batchSize: 32, learningRate: 0.1, optimizer: "sgd", seed: 1 }, quiet);
+    assert.equal(tf.memory().numTensors, before, "training the CNN leaked tensors");
+    assert.ok(history[3].testAccuracy > 0.9, `test accuracy ${history[0].testAccuracy} -> ${history[3].testAccuracy}`);
+    await assert.rejects(trainClassifier(tf, model, { ...data, inputShape: [28, 28, 1] }, config, quiet), /model takes inputs of shape \[784\] but data\.inputShape is \[28, 28, 1\]/);
+    model.dispose();
+  });
+});
+
 describe("trainClassifier with dropout", () => {
   const hidden = (dropout: LayerSpec[]): LayerSpec[] => [{ type: "dense", units: 8 }, { type: "relu" }, ...dropout];
 
