@@ -141,7 +141,29 @@ describe("trainClassifier", () => {
   });
 });
 
-describe("trainClassifier with a CNN", () => {
+describe("trainClassifier with buildModel's other layers", () => {
+  test("trains an MLP with standardization, LayerNorm before and after ReLU, and dropout", async () => {
+    const { tf } = await initTrainingBackend({ backend: "wasm" });
+    const layers: LayerSpec[] = [
+      { type: "standardize" },
+      { type: "dense", units: 16 },
+      { type: "layernorm" },
+      { type: "relu" },
+      { type: "dropout", rate: 0.2 },
+      { type: "dense", units: 8 },
+      { type: "relu" },
+      { type: "layernorm" },
+    ];
+    const model = buildModel(tf, { layers, seed: 1 }, { inputSize: 784, classes: 10, inputStats: { mean: 0.2, std: 0.3 } });
+    const gammaBefore = model.getLayer("layernorm_1").getWeights()[0].dataSync().slice();
+    const before = tf.memory().numTensors;
+    const { history } = await trainClassifier(tf, model, data, { epochs: 2, batchSize: 32, learningRate: 0.05, optimizer: "sgd", seed: 1 }, quiet);
+    assert.equal(tf.memory().numTensors, before, "training leaked tensors");
+    assert.ok(history[2].testAccuracy > 0.9, `test accuracy ${history[0].testAccuracy} -> ${history[2].testAccuracy}`);
+    assert.notDeepEqual(model.getLayer("layernorm_1").getWeights()[0].dataSync(), gammaBefore, "LayerNorm's gamma did not train");
+    model.dispose();
+  });
+
   test("trains a model that takes flat pixels and reshapes them inside", async () => {
     const { tf } = await initTrainingBackend({ backend: "wasm" });
     const layers: LayerSpec[] = [
