@@ -1,7 +1,7 @@
 // The training loop shared by every classifier the site trains at build time. A hand-written loop
 // (optimizer.minimize over model.apply) rather than model.fit: it gives us the exact batch order
-// (seeded, so runs are bit-reproducible on one backend), a NaN check per batch, and a hook per
-// epoch where callers record activation snapshots.
+// and dropout masks (seeded, so runs are bit-reproducible on one backend), extra loss terms
+// (penalties.ts), a NaN check per batch, and a hook per epoch where callers record snapshots.
 import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from "@tensorflow/tfjs";
 import { mulberry32, permutation } from "../../src/lib/random.js";
 import type { TF } from "../../src/lib/tf-types.js";

@@ -49,8 +49,9 @@ export interface BuildOptions {
 }
 
 /**
- * A per-layer initializer seed derived from the model seed and the layer's 1-based position, so
- * that layers do not share random streams and adding a layer does not reseed the earlier ones.
+ * A per-layer initializer seed derived from the model seed and the layer's 1-based rank among the
+ * weighted layers (dense and conv), so that layers do not share random streams and layers without
+ * weights (standardize, layernorm, dropout, ...) do not reseed the others.
  */
 export function layerSeed(seed: number, layerIndex: number): number {
   return deriveSeed(seed, layerIndex);
@@ -157,9 +158,9 @@ function checkArchitecture(spec: ArchitectureSpec, options: BuildOptions): strin
   if (!Number.isInteger(spec.seed)) throw new Error(`buildModel: spec.seed must be an integer, got ${spec.seed}`);
   if (!Array.isArray(spec.layers)) throw new Error(`buildModel: spec.layers must be a list of layers, got ${JSON.stringify(spec.layers)}`);
   let shape = [options.inputSize];
-  spec.layers.forEach((layer, i) => {
-    const type = typeof layer === "object" && layer !== null ? layer.type : undefined;
-    shape = outputShape(layer, shape, `buildModel: spec.layers[${i}] (${String(type)})`, options);
+  spec.layers.forEach((layer: LayerSpec | null, i) => {
+    if (typeof layer !== "object" || layer === null) throw new Error(`buildModel: spec.layers[${i}] must be a layer like {"type": "dense", "units": 32}, got ${JSON.stringify(layer)}`);
+    shape = outputShape(layer, shape, `buildModel: spec.layers[${i}] (${String(layer.type)})`, options);
   });
   if (shape.length !== 1) {
     throw new Error(`buildModel: the last layer outputs ${formatShape(shape)} but the logits need a 1-D input; add a flatten at the end of spec.layers`);

@@ -213,6 +213,7 @@ describe("buildModel", () => {
     assert.throws(build([{ type: "reshape", shape: [28, 28, 1] }, { type: "conv2d", filters: 2.5, kernelSize: 3 }]), /spec\.layers\[1\] \(conv2d\): filters must be a positive integer, got 2\.5/);
     assert.throws(build([{ type: "flatten" }]), /spec\.layers\[0\] \(flatten\): its input \[784\] is already flat/);
     assert.throws(build([{ type: "batchnorm" }]), /spec\.layers\[0\] \(batchnorm\): unknown layer type "batchnorm"; expected one of standardize, reshape, dense/);
+    assert.throws(build([null]), /spec\.layers\[0\] must be a layer like \{"type": "dense", "units": 32\}, got null/);
     assert.throws(build([], { classes: 1 }), /options\.classes must be an integer >= 2, got 1/);
     assert.throws(() => buildModel(tf, { layers: [], seed: 0.5 }, mnist), /spec\.seed must be an integer, got 0\.5/);
   });
