@@ -1,4 +1,5 @@
 // Human-readable progress lines for training logs (written to stderr by the trainer).
+import type { PenaltyReport } from "./penalties.js";
 
 /** 14210.4 -> "14,210" */
 export function formatCount(value: number): string {
@@ -23,6 +24,8 @@ export interface EpochLine {
   epoch: number;
   epochs: number;
   trainLoss: number;
+  /** Only when training has penalties. */
+  trainPenalty?: number;
   trainAccuracy: number;
   testAccuracy: number;
   imagesPerSecond: number;
@@ -30,11 +33,13 @@ export interface EpochLine {
   etaSeconds?: number;
 }
 
-/** "epoch 3/20  loss 0.2841  acc 91.72%  test 92.10%  14,210 img/s  eta 1m12s" */
+/** "epoch 3/20  loss 0.2841  acc 91.72%  test 92.10%  14,210 img/s  eta 1m12s", "penalty 0.01234" after the loss if any. */
 export function formatEpochLine(line: EpochLine): string {
   const parts = [
     `epoch ${line.epoch}/${line.epochs}`,
     `loss ${line.trainLoss.toFixed(4)}`,
+    // Penalties can be small next to the loss: significant digits rather than fixed decimals.
+    ...(line.trainPenalty === undefined ? [] : [`penalty ${line.trainPenalty.toPrecision(4)}`]),
     `acc ${formatPercent(line.trainAccuracy)}`,
     `test ${formatPercent(line.testAccuracy)}`,
   ];
@@ -63,4 +68,15 @@ export function formatBatchLine(line: BatchLine): string {
     `acc ${formatPercent(line.accuracy)}`,
     `${formatCount(line.imagesPerSecond)} img/s`,
   ].join("  ");
+}
+
+/**
+ * "penalty activation-l1 x 0.001 on relu_1, relu_2" or
+ * "penalty weight-l1 x 0.01 on dense_1, rows of 67/784 pixels that are 0 in >= 99% of training images"
+ */
+export function formatPenaltyLine(report: PenaltyReport): string {
+  const head = `penalty ${report.kind} x ${report.coefficient} on`;
+  if (report.kind === "activation-l1") return `${head} ${report.layers.join(", ")}`;
+  const percent = +(report.blankFraction * 100).toFixed(4);
+  return `${head} ${report.layer}, rows of ${report.maskedPixels}/${report.pixels} pixels that are 0 in >= ${percent}% of training images`;
 }

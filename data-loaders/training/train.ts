@@ -1,13 +1,15 @@
 // The training loop shared by every classifier the site trains at build time. A hand-written loop
 // (optimizer.minimize over model.apply) rather than model.fit: it gives us the exact batch order
-// (seeded, so runs are bit-reproducible on one backend), a NaN check per batch, and a hook per
-// epoch where callers record activation snapshots.
+// and dropout masks (seeded, so runs are bit-reproducible on one backend), extra loss terms
+// (penalties.ts), a NaN check per batch, and a hook per epoch where callers record snapshots.
 import type { LayersModel, Optimizer, Scalar, Tensor, Variable } from "@tensorflow/tfjs";
 import { mulberry32, permutation } from "../../src/lib/random.js";
 import type { TF } from "../../src/lib/tf-types.js";
 import { countCorrect, imageBatch, oneHotBatch, sizeOfShape } from "./batches.js";
+import { dropoutSeeder } from "./dropout-seeds.js";
 import { evaluateClassifier } from "./evaluate.js";
-import { formatBatchLine, formatCount, formatEpochLine } from "./progress.js";
+import { meanPenalty, penaltyProblems, trainingObjective, type PenaltyReport, type PenaltySpec, type TrainingObjective } from "./penalties.js";
+import { formatBatchLine, formatCount, formatEpochLine, formatPenaltyLine } from "./progress.js";
 
 export interface ClassifierData {
   /** N*prod(inputShape) bytes, 0..255, image after image. */
@@ -17,7 +19,10 @@ export interface ClassifierData {
   testImages: Uint8Array;
   testLabels: Uint8Array;
   classes: number;
-  /** Shape of one example as the model takes it, e.g. [784] for an MLP or [28, 28, 1] for a CNN. */
+  /**
+   * Shape of one example as the model takes it: [784] for every model buildModel makes (a CNN
+   * reshapes inside); a model whose input layer is [28, 28, 1] would take [28, 28, 1].
+   */
   inputShape: number[];
 }
 
@@ -26,18 +31,29 @@ export interface TrainConfig {
   batchSize: number;
   learningRate: number;
   optimizer: "sgd" | "adam";
-  /** Seeds the per-epoch shuffle (mulberry32(seed + epoch)); weight init is seeded by the model. */
+  /**
+   * Seeds the per-epoch shuffle (mulberry32(seed + epoch)) and the dropout masks (a fresh one every
+   * batch, see dropout-seeds.ts); weight init is seeded by the model.
+   */
   seed: number;
+  /** Extra loss terms; the loss minimized is cross-entropy + their sum. */
+  penalties?: PenaltySpec[];
 }
 
 export interface EpochMetrics {
   /** 0 = the untrained model, 1..epochs = after that epoch. */
   epoch: number;
   /**
-   * Epochs 1..E: mean loss over that epoch's batches (each batch's mean), measured while training.
+   * Cross-entropy (penalties excluded). Epochs 1..E: mean over that epoch's batches (each batch's
+   * mean), measured while training.
    * Epoch 0: the untrained model evaluated on the first INITIAL_TRAIN_EVAL_SIZE training images.
    */
   trainLoss: number;
+  /**
+   * Only with config.penalties: their summed value, from the same sources as trainLoss (epoch 0
+   * at inference, so without dropout). The loss minimized is trainLoss + trainPenalty.
+   */
+  trainPenalty?: number;
   /** Same sources as trainLoss; a fraction in [0, 1]. */
   trainAccuracy: number;
   /** Mean loss over the whole test split, evaluated after the epoch (training flag off). */
@@ -58,6 +74,8 @@ export interface TrainHooks {
 
 export interface TrainingResult {
   history: EpochMetrics[];
+  /** Only with config.penalties: each one as configured plus what training measured (how many pixels a mask covers). */
+  penalties?: PenaltyReport[];
 }
 
 /** Epoch-0 train metrics use this many leading training images (all of them if fewer). */
@@ -93,6 +111,7 @@ function checkConfig(config: TrainConfig): void {
   }
   if (config.optimizer !== "sgd" && config.optimizer !== "adam") problems.push(`optimizer must be "sgd" or "adam", got ${JSON.stringify(config.optimizer)}`);
   if (!Number.isInteger(config.seed)) problems.push(`seed must be an integer, got ${config.seed}`);
+  problems.push(...penaltyProblems(config.penalties));
   if (problems.length > 0) throw new Error(`trainClassifier: bad config: ${problems.join("; ")}`);
 }
 
@@ -138,6 +157,48 @@ function makeOptimizer(tf: TF, config: TrainConfig): Optimizer {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+interface StepResult {
+  /** The loss minimized: cross-entropy + penalty. */
+  total: number;
+  /** The batch's mean cross-entropy, what trainLoss reports. */
+  crossEntropy: number;
+  /** The batch's summed penalty (0 without penalties). */
+  penalty: number;
+  logits: Float32Array;
+}
+
+/** One optimizer step on the batch (x, y) minimizing cross-entropy + penalty. */
+function trainStep(tf: TF, optimizer: Optimizer, objective: TrainingObjective, variables: Variable[], x: Tensor, y: Tensor): StepResult {
+  let logits: Tensor | undefined;
+  let crossEntropy: Scalar | undefined;
+  let penalty: Scalar | undefined;
+  let total: Scalar | null = null;
+  try {
+    total = optimizer.minimize(
+      () => {
+        const output = objective.forward(x, true);
+        logits = tf.keep(output.logits);
+        const loss = tf.losses.softmaxCrossEntropy(y, output.logits) as Scalar;
+        if (output.penalty === null) return loss;
+        crossEntropy = tf.keep(loss);
+        penalty = tf.keep(output.penalty);
+        return tf.add(loss, output.penalty) as Scalar;
+      },
+      true,
+      variables,
+    );
+    const totalValue = total === null ? Number.NaN : total.dataSync()[0];
+    return {
+      total: totalValue,
+      crossEntropy: crossEntropy === undefined ? totalValue : crossEntropy.dataSync()[0],
+      penalty: penalty === undefined ? 0 : penalty.dataSync()[0],
+      logits: (logits as Tensor).dataSync() as Float32Array,
+    };
+  } finally {
+    for (const tensor of [logits, crossEntropy, penalty, total]) tensor?.dispose();
+  }
+}
+
 /** Trains `model` in place on `data`; see EpochMetrics for what the history holds. */
 export async function trainClassifier(
   tf: TF,
@@ -156,34 +217,41 @@ export async function trainClassifier(
   const variables = model.trainableWeights.map((weight) => weight.read() as Variable);
   const history: EpochMetrics[] = [];
   const evaluateTest = () => evaluateClassifier(tf, model, testImages, testLabels, testCount, inputShape, classes);
-
-  log(
-    `training ${model.name} on ${tf.getBackend()}: ${formatCount(trainCount)} train / ${formatCount(testCount)} test images, ` +
-      `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`,
-  );
-
-  const initialTrain = evaluateClassifier(tf, model, trainImages, trainLabels, Math.min(trainCount, INITIAL_TRAIN_EVAL_SIZE), inputShape, classes);
-  const initialTest = evaluateTest();
-  const initial: EpochMetrics = {
-    epoch: 0,
-    trainLoss: initialTrain.loss,
-    trainAccuracy: initialTrain.accuracy,
-    testLoss: initialTest.loss,
-    testAccuracy: initialTest.accuracy,
-    imagesPerSecond: 0,
-    seconds: 0,
-  };
-  history.push(initial);
-  log(formatEpochLine({ ...initial, epochs: config.epochs }));
-  await hooks.onEpochEnd?.(0, initial, model);
-
+  const objective = trainingObjective(tf, model, config.penalties, { images: trainImages, count: trainCount, pixels: sizeOfShape(inputShape) });
+  const penalized = objective.reports.length > 0;
   const optimizer = makeOptimizer(tf, config);
-  let trainingSeconds = 0;
+  const dropout = dropoutSeeder(model, config.seed);
+
   try {
+    log(
+      `training ${model.name} on ${tf.getBackend()}: ${formatCount(trainCount)} train / ${formatCount(testCount)} test images, ` +
+        `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`,
+    );
+    objective.reports.forEach((report) => log(formatPenaltyLine(report)));
+
+    const initialCount = Math.min(trainCount, INITIAL_TRAIN_EVAL_SIZE);
+    const initialTrain = evaluateClassifier(tf, model, trainImages, trainLabels, initialCount, inputShape, classes);
+    const initialTest = evaluateTest();
+    const initial: EpochMetrics = {
+      epoch: 0,
+      trainLoss: initialTrain.loss,
+      ...(penalized ? { trainPenalty: meanPenalty(tf, objective, trainImages, initialCount, inputShape) } : {}),
+      trainAccuracy: initialTrain.accuracy,
+      testLoss: initialTest.loss,
+      testAccuracy: initialTest.accuracy,
+      imagesPerSecond: 0,
+      seconds: 0,
+    };
+    history.push(initial);
+    log(formatEpochLine({ ...initial, epochs: config.epochs }));
+    await hooks.onEpochEnd?.(0, initial, model);
+
+    let trainingSeconds = 0;
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const epochStart = performance.now();
       const order = permutation(trainCount, mulberry32(config.seed + epoch));
       let lossSum = 0;
+      let penaltySum = 0;
       let correct = 0;
       let seen = 0;
       let lastProgress = epochStart;
@@ -192,29 +260,19 @@ export async function trainClassifier(
         const rows = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
         const x = imageBatch(tf, trainImages, inputShape, rows);
         const y = oneHotBatch(tf, trainLabels, classes, rows);
-        let logits: Tensor | undefined;
-        let lossTensor: Scalar | null = null;
+        dropout.forStep(epoch, batch);
+        let step: StepResult;
         try {
-          lossTensor = optimizer.minimize(
-            () => {
-              const output = model.apply(x, { training: true }) as Tensor;
-              logits = tf.keep(output);
-              return tf.losses.softmaxCrossEntropy(y, output) as Scalar;
-            },
-            true,
-            variables,
-          );
-          const loss = lossTensor === null ? Number.NaN : lossTensor.dataSync()[0];
-          if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, batch + 1, loss, config.learningRate);
-          lossSum += loss;
-          correct += countCorrect((logits as Tensor).dataSync(), classes, trainLabels, rows);
-          seen += rows.length;
+          step = trainStep(tf, optimizer, objective, variables, x, y);
         } finally {
           x.dispose();
           y.dispose();
-          logits?.dispose();
-          lossTensor?.dispose();
         }
+        if (!Number.isFinite(step.total)) throw new TrainingDivergedError(epoch, batch + 1, step.total, config.learningRate);
+        lossSum += step.crossEntropy;
+        penaltySum += step.penalty;
+        correct += countCorrect(step.logits, classes, trainLabels, rows);
+        seen += rows.length;
         const now = performance.now();
         if (now - lastProgress >= PROGRESS_INTERVAL_MS && batch + 1 < batchCount) {
           lastProgress = now;
@@ -242,6 +300,7 @@ export async function trainClassifier(
       const metrics: EpochMetrics = {
         epoch,
         trainLoss: lossSum / batchCount,
+        ...(penalized ? { trainPenalty: penaltySum / batchCount } : {}),
         trainAccuracy: correct / seen,
         testLoss: test.loss,
         testAccuracy: test.accuracy,
@@ -254,6 +313,8 @@ export async function trainClassifier(
     }
   } finally {
     optimizer.dispose();
+    dropout.restore();
+    objective.dispose();
   }
-  return { history };
+  return penalized ? { history, penalties: objective.reports } : { history };
 }

@@ -16,6 +16,16 @@ export function mulberry32(seed: number): Random {
   };
 }
 
+/**
+ * A seed in [0, 2^31) derived from `seed` and a path of integers, e.g. (seed, layer) or
+ * (seed, epoch, batch, layer), so that each use gets its own stream from one configured seed.
+ */
+export function deriveSeed(seed: number, ...path: number[]): number {
+  let derived = seed;
+  for (const part of path) derived = Math.floor(mulberry32((derived >>> 0) ^ Math.imul(part + 1, 0x9e3779b1))() * 2 ** 31);
+  return derived;
+}
+
 /** An integer uniform in [0, n). */
 export function randomInt(random: Random, n: number): number {
   return Math.floor(random() * n);

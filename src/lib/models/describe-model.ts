@@ -4,7 +4,18 @@
 import type { LayersModel } from "../tf-types.js";
 
 /** Known kinds; other layers get their lower-cased tfjs class name. */
-export type LayerKind = "dense" | "relu" | "conv2d" | "pool" | "flatten" | "logits" | "layernorm" | "dropout" | (string & {});
+export type LayerKind =
+  | "dense"
+  | "relu"
+  | "conv2d"
+  | "pool"
+  | "flatten"
+  | "logits"
+  | "layernorm"
+  | "dropout"
+  | "standardize"
+  | "reshape"
+  | (string & {});
 
 export interface LayerDescription {
   name: string;
@@ -25,8 +36,8 @@ export interface ModelDescription {
 /** The name the model gives its output logits layer; analyses rely on it. */
 export const LOGITS_LAYER = "logits";
 
-/** Kinds that only reshape, subsample or regularize: their outputs are not new units. */
-const PASS_THROUGH_KINDS = new Set<string>(["flatten", "pool", "dropout", "reshape"]);
+/** Kinds that only rescale, reshape, subsample or regularize: their outputs are not new units. */
+const PASS_THROUGH_KINDS = new Set<string>(["standardize", "flatten", "pool", "dropout", "reshape"]);
 
 const KIND_BY_CLASS: Record<string, LayerKind> = {
   Dense: "dense",
@@ -39,6 +50,8 @@ const KIND_BY_CLASS: Record<string, LayerKind> = {
   Dropout: "dropout",
   LayerNormalization: "layernorm",
   Reshape: "reshape",
+  // buildModel's input standardization (x * scale + offset, both scalars).
+  Rescaling: "standardize",
 };
 
 function exampleShape(shape: unknown, layerName: string): number[] {
@@ -74,7 +87,8 @@ export function describeModel(model: LayersModel): ModelDescription {
 
 /**
  * The layers whose outputs the analyses record: every layer that computes new units (dense_i
- * pre-activations, relu_i, conv, normalization, logits), skipping flatten/pool/dropout/reshape.
+ * pre-activations, relu_i, conv, normalization, logits), skipping standardize, flatten, pool,
+ * dropout and reshape.
  */
 export function activationLayerNames(description: ModelDescription): string[] {
   return description.layers.filter((layer) => !PASS_THROUGH_KINDS.has(layer.kind)).map((layer) => layer.name);

@@ -9,6 +9,7 @@ import {
   writeLayersModel,
 } from "../../../../data-loaders/training/export-layers.js";
 import { initTrainingBackend } from "../../../../data-loaders/training/node-backend.js";
+import { buildModel, type LayerSpec } from "../../../../src/lib/models/architecture.js";
 import { buildMlp } from "../../../../src/lib/models/mlp.js";
 import type { LayersModel, Tensor } from "../../../../src/lib/tf-types.js";
 import { mulberry32 } from "../../../../src/lib/random.js";
@@ -75,4 +76,56 @@ describe("layers-model export", () => {
     await assert.rejects(loadLayersModelFromFiles(tf, { hello: 1 }, weightsBin), /must be a tfjs model\.json object/);
     model.dispose();
   });
+});
+
+describe("layers-model export of every layer type buildModel makes", () => {
+  const normalized: LayerSpec[] = [
+    { type: "standardize" },
+    { type: "dense", units: 6 },
+    { type: "layernorm" },
+    { type: "relu" },
+    { type: "dropout", rate: 0.3 },
+    { type: "dense", units: 4 },
+    { type: "relu" },
+  ];
+  const cnn: LayerSpec[] = [
+    { type: "reshape", shape: [8, 8, 1] },
+    { type: "conv2d", filters: 3, kernelSize: 3 },
+    { type: "relu" },
+    { type: "maxpool", size: 2 },
+    { type: "flatten" },
+    { type: "dense", units: 5 },
+    { type: "relu" },
+  ];
+  const cases = [
+    { what: "standardize, layernorm and dropout", layers: normalized, inputSize: 20, classes: ["Rescaling", "LayerNormalization", "Dropout"] },
+    { what: "a small CNN", layers: cnn, inputSize: 64, classes: ["Reshape", "Conv2D", "MaxPooling2D", "Flatten"] },
+  ];
+
+  for (const { what, layers, inputSize, classes } of cases) {
+    test(`${what} round-trip through model.json with identical predictions, no custom classes needed`, async () => {
+      const model = buildModel(tf, { layers, seed: 6 }, { inputSize, classes: 3, inputStats: { mean: 0.2, std: 0.35 } });
+      // Random values everywhere (LayerNorm's gamma and beta included), so nothing passes by luck.
+      const random = mulberry32(17);
+      tf.tidy(() => model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => random() * 2 - 1), w.shape))));
+      const x = tf.tensor2d(Float32Array.from({ length: 4 * inputSize }, () => random()), [4, inputSize]);
+      const expected = tf.tidy(() => (model.predict(x) as Tensor).dataSync());
+
+      const { modelJson, weightsBin } = await serializeLayersModel(model);
+      const text = JSON.stringify(modelJson);
+      for (const className of classes) assert.ok(text.includes(`"class_name":"${className}"`), `model.json has no ${className} layer`);
+
+      const fromFiles = await loadLayersModelFromFiles(tf, JSON.parse(text), weightsBin);
+      const fromMemory = await tf.loadLayersModel(
+        tf.io.fromMemory({ modelTopology: JSON.parse(text).modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weightsBin.slice().buffer }),
+      );
+      for (const loaded of [fromFiles, fromMemory]) {
+        assert.deepEqual(loaded.layers.map((l) => [l.name, l.getClassName()]), model.layers.map((l) => [l.name, l.getClassName()]));
+        assert.deepEqual(tf.tidy(() => (loaded.predict(x) as Tensor).dataSync()), expected);
+        loaded.dispose();
+      }
+      x.dispose();
+      model.dispose();
+    });
+  }
 });

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { formatBatchLine, formatCount, formatDuration, formatEpochLine, formatPercent } from "../../../../data-loaders/training/progress.js";
+import { formatBatchLine, formatCount, formatDuration, formatEpochLine, formatPenaltyLine, formatPercent } from "../../../../data-loaders/training/progress.js";
 
 describe("progress formatting", () => {
   test("an epoch line in the agreed format", () => {
@@ -12,6 +12,18 @@ describe("progress formatting", () => {
     assert.equal(
       formatEpochLine({ epoch: 0, epochs: 5, trainLoss: 2.3026, trainAccuracy: 0.1, testAccuracy: 0.098, imagesPerSecond: 0 }),
       "epoch 0/5  loss 2.3026  acc 10.00%  test 9.80%",
+    );
+  });
+
+  test("with penalties, the epoch line shows their sum after the loss, and each penalty gets a line", () => {
+    assert.equal(
+      formatEpochLine({ epoch: 1, epochs: 5, trainLoss: 0.5, trainPenalty: 0.000123456, trainAccuracy: 0.9, testAccuracy: 0.91, imagesPerSecond: 1000 }),
+      "epoch 1/5  loss 0.5000  penalty 0.0001235  acc 90.00%  test 91.00%  1,000 img/s",
+    );
+    assert.equal(formatPenaltyLine({ kind: "activation-l1", layers: ["relu_1", "relu_2"], coefficient: 0.001 }), "penalty activation-l1 x 0.001 on relu_1, relu_2");
+    assert.equal(
+      formatPenaltyLine({ kind: "weight-l1", layer: "dense_1", coefficient: 0.01, inputs: "blank-pixels", blankFraction: 0.99, maskedPixels: 67, pixels: 784 }),
+      "penalty weight-l1 x 0.01 on dense_1, rows of 67/784 pixels that are 0 in >= 99% of training images",
     );
   });
 

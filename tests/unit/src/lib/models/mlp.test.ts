@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { activationLayerNames, buildMlp, describeModel, layerSeed, mlpName } from "../../../../../src/lib/models/mlp.js";
+import { activationLayerNames, buildMlp, describeModel, mlpArchitecture } from "../../../../../src/lib/models/mlp.js";
 
 await tf.setBackend("cpu");
 
@@ -53,20 +53,22 @@ describe("buildMlp", () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  test("layer seeds differ by layer and by model seed", () => {
-    const seeds = [1, 2, 3].map((i) => layerSeed(1, i));
-    assert.equal(new Set(seeds).size, 3);
-    assert.notEqual(layerSeed(1, 1), layerSeed(2, 1));
-    assert.equal(layerSeed(5, 2), layerSeed(5, 2));
-    assert.ok(seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 31));
+  test("is the architecture [dense, relu] per hidden layer", () => {
+    assert.deepEqual(mlpArchitecture(baseline), {
+      layers: [{ type: "dense", units: 32 }, { type: "relu" }, { type: "dense", units: 16 }, { type: "relu" }],
+      seed: 1,
+    });
+    const linear = buildMlp(tf, { ...baseline, hidden: [] });
+    assert.equal(linear.name, "mlp_784_10");
+    linear.dispose();
   });
 
   test("bad specs are rejected with the field named", () => {
-    assert.throws(() => buildMlp(tf, { ...baseline, inputSize: 0 }), /spec\.inputSize must be a positive integer, got 0/);
-    assert.throws(() => buildMlp(tf, { ...baseline, hidden: [32, 1.5] }), /spec\.hidden must be a list of positive integers, got \[32,1\.5\]/);
-    assert.throws(() => buildMlp(tf, { ...baseline, classes: 1 }), /spec\.classes must be an integer >= 2, got 1/);
+    assert.throws(() => buildMlp(tf, { ...baseline, inputSize: 0 }), /options\.inputSize must be a positive integer, got 0/);
+    assert.throws(() => buildMlp(tf, { ...baseline, hidden: [32, 1.5] }), /spec\.layers\[2\] \(dense\): units must be a positive integer, got 1\.5/);
+    assert.throws(() => buildMlp(tf, { ...baseline, hidden: 32 as unknown as number[] }), /spec\.hidden must be a list of layer sizes, got 32/);
+    assert.throws(() => buildMlp(tf, { ...baseline, classes: 1 }), /options\.classes must be an integer >= 2, got 1/);
     assert.throws(() => buildMlp(tf, { ...baseline, seed: 0.5 }), /spec\.seed must be an integer/);
-    assert.equal(mlpName({ ...baseline, hidden: [] }), "mlp_784_10");
   });
 });
 
