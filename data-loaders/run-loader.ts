@@ -15,3 +15,14 @@ export async function runLoader(produce: () => Promise<Uint8Array | string>): Pr
   }
   process.stdout.write(output);
 }
+
+/**
+ * A route parameter of a parameterized loader (src/data/models/[model]/...): Framework passes it
+ * on the command line as --name=value.
+ */
+export function loaderParam(name: string, argv: readonly string[] = process.argv): string {
+  const prefix = `--${name}=`;
+  const value = argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length);
+  if (!value) throw new Error(`this loader needs the route parameter "${name}" (--${name}=...), found none in [${argv.slice(2).join(" ")}]`);
+  return value;
+}

@@ -9,3 +9,8 @@ declare module "observablehq:stdlib" {
   }
   export function FileAttachment(path: string): FileAttachmentHandle;
 }
+
+// The one Observable Inputs function our TypeScript modules call (pages use the rest directly).
+declare module "@observablehq/inputs" {
+  export function table(data: readonly Record<string, unknown>[], options?: { select?: boolean; layout?: "auto" | "fixed"; rows?: number }): HTMLElement;
+}

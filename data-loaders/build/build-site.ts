@@ -7,6 +7,8 @@ import { rename, rm } from "node:fs/promises";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildVendorBundles } from "./vendor.js";
+import { writeModelFilesModule } from "./model-files-module.js";
+import { precomputeModels } from "./precompute-models.js";
 import { refreshLoaderCache } from "./loader-freshness.js";
 import { seedFrameworkNpmVersions } from "./framework-npm-versions.js";
 
@@ -26,8 +28,10 @@ export async function buildSite(options: { output?: string } = {}): Promise<void
   const previous = `${output}.previous`;
   const started = performance.now();
   await buildVendorBundles();
+  await writeModelFilesModule(root);
   if (await refreshLoaderCache(root)) process.stderr.write("build: loader inputs changed; loaders will re-run\n");
   await seedFrameworkNpmVersions(join(root, "src"));
+  await precomputeModels({ root });
   await rm(scratch, { recursive: true, force: true });
   // Framework runs .ts loaders with `tsx` from PATH: make sure ours is found, however we were started.
   const bin = join(root, "node_modules", ".bin");

@@ -5,15 +5,9 @@ import type { Scalar, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
 import type { LayersModel, TF } from "../../src/lib/tf-types.js";
 import { imageBatch } from "./batches.js";
 import { blankPixelMask } from "./blank-pixels.js";
+import type { PenaltySpec } from "../../src/lib/models/training-config.js";
 
-export type PenaltySpec =
-  /** coefficient × mean over the batch of the sum over units of |activation|, summed over `layers`. */
-  | { kind: "activation-l1"; layers: string[]; coefficient: number }
-  /**
-   * coefficient × sum of |kernel| over the rows of dense `layer` fed by blank pixels: those that
-   * are 0 in at least `blankFraction` of the training images (e.g. 0.99).
-   */
-  | { kind: "weight-l1"; layer: string; coefficient: number; inputs: "blank-pixels"; blankFraction: number };
+export type { PenaltySpec };
 
 type ActivationL1 = Extract<PenaltySpec, { kind: "activation-l1" }>;
 type WeightL1 = Extract<PenaltySpec, { kind: "weight-l1" }>;

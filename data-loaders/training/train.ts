@@ -10,6 +10,8 @@ import { dropoutSeeder } from "./dropout-seeds.js";
 import { evaluateClassifier } from "./evaluate.js";
 import { meanPenalty, penaltyProblems, trainingObjective, type PenaltyReport, type PenaltySpec, type TrainingObjective } from "./penalties.js";
 import { formatBatchLine, formatCount, formatEpochLine, formatPenaltyLine } from "./progress.js";
+import type { TrainConfig } from "../../src/lib/models/training-config.js";
+import type { EpochMetrics } from "../../src/lib/models/training-record.js";
 
 export interface ClassifierData {
   /** N*prod(inputShape) bytes, 0..255, image after image. */
@@ -26,44 +28,7 @@ export interface ClassifierData {
   inputShape: number[];
 }
 
-export interface TrainConfig {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  optimizer: "sgd" | "adam";
-  /**
-   * Seeds the per-epoch shuffle (mulberry32(seed + epoch)) and the dropout masks (a fresh one every
-   * batch, see dropout-seeds.ts); weight init is seeded by the model.
-   */
-  seed: number;
-  /** Extra loss terms; the loss minimized is cross-entropy + their sum. */
-  penalties?: PenaltySpec[];
-}
-
-export interface EpochMetrics {
-  /** 0 = the untrained model, 1..epochs = after that epoch. */
-  epoch: number;
-  /**
-   * Cross-entropy (penalties excluded). Epochs 1..E: mean over that epoch's batches (each batch's
-   * mean), measured while training.
-   * Epoch 0: the untrained model evaluated on the first INITIAL_TRAIN_EVAL_SIZE training images.
-   */
-  trainLoss: number;
-  /**
-   * Only with config.penalties: their summed value, from the same sources as trainLoss (epoch 0
-   * at inference, so without dropout). The loss minimized is trainLoss + trainPenalty.
-   */
-  trainPenalty?: number;
-  /** Same sources as trainLoss; a fraction in [0, 1]. */
-  trainAccuracy: number;
-  /** Mean loss over the whole test split, evaluated after the epoch (training flag off). */
-  testLoss: number;
-  testAccuracy: number;
-  /** Training throughput of the epoch's batch loop (0 for epoch 0). */
-  imagesPerSecond: number;
-  /** Wall time of the epoch including its test evaluation (0 for epoch 0). */
-  seconds: number;
-}
+export type { TrainConfig, EpochMetrics };
 
 export interface TrainHooks {
   /** Called after epoch 0 (untrained) and after each epoch, before the next one starts. */

@@ -8,8 +8,8 @@ import { chromium } from "playwright";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { initTrainingBackend, type TrainingBackendName } from "../../data-loaders/training/node-backend.js";
 import { trainClassifier } from "../../data-loaders/training/train.js";
-import { buildMlp } from "../../src/lib/models/mlp.js";
-import { BASELINE_MLP } from "../../data-loaders/models/baseline-mlp.js";
+import { buildModel } from "../../src/lib/models/architecture.js";
+import { modelEntry } from "../../src/lib/models/registry.js";
 import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { root } from "../e2e/harness.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
@@ -30,8 +30,9 @@ const record = (row: Row) => {
 async function trainingThroughput(backend: TrainingBackendName, count: number): Promise<void> {
   const dataset = await readDataset();
   const { tf, backend: active } = await initTrainingBackend({ backend });
-  const spec = { inputSize: 784, classes: dataset.classNames.length, ...BASELINE_MLP.model };
-  const model = buildMlp(tf, spec);
+  const baseline = modelEntry("baseline-mlp");
+  const spec = { inputSize: 784, classes: dataset.classNames.length };
+  const model = buildModel(tf, baseline.architecture, spec);
   const { history } = await trainClassifier(
     tf,
     model,
@@ -43,7 +44,7 @@ async function trainingThroughput(backend: TrainingBackendName, count: number): 
       classes: spec.classes,
       inputShape: [784],
     },
-    { ...BASELINE_MLP.train, epochs: 1 },
+    { ...baseline.train, epochs: 1 },
     { log: () => {} },
   );
   model.dispose();

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { initTrainingBackend } from "../../data-loaders/training/node-backend.js";
 import { loadLayersModelFromFiles } from "../../data-loaders/training/export-layers.js";
-import { recordActivations } from "../../data-loaders/training/activations.js";
 import { root } from "./harness.js";
+import type { LayersModel, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
+import type { TF } from "../../src/lib/tf-types.js";
 
 export interface IndependentEvaluation {
   count: number;
@@ -29,6 +30,16 @@ function distFile(dir: string, stem: string, ext: string): string {
   return join(dir, name);
 }
 
+/** Named layers' outputs through tfjs-layers' own model (a probe model sharing its layers). */
+function layerOutputs(tf: TF, model: LayersModel, images: Uint8Array, count: number, names: string[]): Record<string, { cols: number; data: Float32Array }> {
+  const probe = tf.model({ inputs: model.inputs, outputs: names.map((name) => model.getLayer(name).output as SymbolicTensor) });
+  const pixels = images.length / count;
+  return tf.tidy(() => {
+    const outputs = probe.predict(tf.div(tf.tensor2d(Float32Array.from(images), [count, pixels]), 255)) as Tensor[];
+    return Object.fromEntries(names.map((name, i) => [name, { cols: outputs[i].size / count, data: outputs[i].dataSync() as Float32Array }]));
+  });
+}
+
 const argmax = (values: Float32Array | number[], offset: number, n: number) => {
   let best = 0;
   for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;
@@ -44,7 +55,7 @@ export async function evaluateExportedBaseline(): Promise<IndependentEvaluation>
   const model = await loadLayersModelFromFiles(tf, modelJson, weightsBin);
   const { count, images, labels } = dataset.test;
   const classes = dataset.classNames.length;
-  const acts = recordActivations(tf, model, images, count, ["relu_1", "relu_2", "logits"]);
+  const acts = layerOutputs(tf, model, images, count, ["relu_1", "relu_2", "logits"]);
   const [kernel, bias] = model.getLayer("logits").getWeights().map((w) => w.dataSync() as Float32Array);
   model.dispose();
 

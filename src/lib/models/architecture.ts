@@ -5,7 +5,7 @@
 import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { deriveSeed } from "../random.js";
 import type { TF, LayersModel } from "../tf-types.js";
-import { LOGITS_LAYER } from "./describe-model.js";
+import { LOGITS } from "../network/network.js";
 
 export type LayerSpec =
   /** (x - mean) / std with the scalar pixel statistics of the training set (BuildOptions.inputStats). */
@@ -245,7 +245,7 @@ export function buildModel(tf: TF, spec: ArchitectureSpec, options: BuildOptions
   const logits = tf.layers
     .dense({
       units: options.classes,
-      name: LOGITS_LAYER,
+      name: LOGITS,
       kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(spec.seed, weighted + 1) }),
       biasInitializer: "zeros",
     })

@@ -3,8 +3,6 @@
 import type { LayersModel, TF } from "../tf-types.js";
 import { buildModel, type ArchitectureSpec } from "./architecture.js";
 
-export { activationLayerNames, describeModel, LOGITS_LAYER } from "./describe-model.js";
-export type { LayerDescription, LayerKind, ModelDescription } from "./describe-model.js";
 
 export interface MlpSpec {
   /** Length of the flat input vector (784 for MNIST). */

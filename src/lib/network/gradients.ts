@@ -191,3 +191,47 @@ export async function onePixelMap(tf: TF, network: Network, target: UnitTarget, 
     model.dispose();
   }
 }
+
+/**
+ * For each image, the gradient of one logit (e.g. of its predicted or true class) with respect to
+ * its input pixels: count × inputSize, in the units of the scaled input. Images are independent,
+ * so one backward pass of the sum over a batch gives every image's gradient.
+ */
+export async function logitInputGradients(
+  tf: TF,
+  network: Network,
+  images: InputArray,
+  count: number,
+  classes: ArrayLike<number>,
+  options: GradientOptions & { betweenBatches?: () => Promise<void> } = {},
+): Promise<Float32Array> {
+  const what = "logitInputGradients";
+  checkInputs(network, images, count, what);
+  const classTotal = classCount(network);
+  if (classes === null || typeof classes !== "object" || classes.length !== count) throw new Error(`${what}: expected ${count} classes (one per image), found ${classes?.length}`);
+  const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(images), `${what}: scaleInputs`);
+  const batchSize = checkPositiveInteger(options.batchSize ?? 1000, `${what}: batchSize`);
+  const size = inputSize(network);
+  const result = new Float32Array(count * size);
+  const model = uploadNetwork(tf, network);
+  try {
+    for (let start = 0; start < count; start += batchSize) {
+      const rows = Math.min(batchSize, count - start);
+      const chosen = Int32Array.from({ length: rows }, (_, i) => classes[start + i]);
+      if (chosen.some((c) => !Number.isInteger(c) || c < 0 || c >= classTotal)) throw new Error(`${what}: classes must be indices 0..${classTotal - 1}`);
+      const gradient = tf.tidy(() => {
+        const oneHot = tf.oneHot(tf.tensor1d(chosen, "int32"), classTotal);
+        return tf.grad((x: Tensor) => tf.sum(tf.mul(forwardTo(tf, model, x as Tensor2D, LOGITS), oneHot)))(inputRows(tf, images, start, rows, size, scale));
+      });
+      try {
+        result.set(await gradient.data<"float32">(), start * size);
+      } finally {
+        tf.dispose(gradient);
+      }
+      if (options.betweenBatches && start + batchSize < count) await options.betweenBatches();
+    }
+  } finally {
+    model.dispose();
+  }
+  return result;
+}

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { activationLayerNames, buildMlp, describeModel, mlpArchitecture } from "../../../../../src/lib/models/mlp.js";
+import { buildMlp, mlpArchitecture } from "../../../../../src/lib/models/mlp.js";
 
 await tf.setBackend("cpu");
 
@@ -69,48 +69,5 @@ describe("buildMlp", () => {
     assert.throws(() => buildMlp(tf, { ...baseline, hidden: 32 as unknown as number[] }), /spec\.hidden must be a list of layer sizes, got 32/);
     assert.throws(() => buildMlp(tf, { ...baseline, classes: 1 }), /options\.classes must be an integer >= 2, got 1/);
     assert.throws(() => buildMlp(tf, { ...baseline, seed: 0.5 }), /spec\.seed must be an integer/);
-  });
-});
-
-describe("describeModel and activationLayerNames", () => {
-  test("describe the baseline MLP as plain data", () => {
-    const model = buildMlp(tf, baseline);
-    const description = describeModel(model);
-    assert.deepEqual(description, {
-      inputShape: [784],
-      layers: [
-        { name: "dense_1", kind: "dense", units: 32, outputShape: [32] },
-        { name: "relu_1", kind: "relu", units: 32, outputShape: [32] },
-        { name: "dense_2", kind: "dense", units: 16, outputShape: [16] },
-        { name: "relu_2", kind: "relu", units: 16, outputShape: [16] },
-        { name: "logits", kind: "logits", units: 10, outputShape: [10] },
-      ],
-    });
-    assert.deepEqual(JSON.parse(JSON.stringify(description)), description, "the description must be plain JSON data");
-    assert.deepEqual(activationLayerNames(description), ["dense_1", "relu_1", "dense_2", "relu_2", "logits"]);
-    model.dispose();
-  });
-
-  test("describe a small CNN: channels are its units; pool and flatten are not recorded", () => {
-    const input = tf.input({ shape: [28, 28, 1] });
-    let x = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: "same", name: "conv_1" }).apply(input) as tf.SymbolicTensor;
-    x = tf.layers.activation({ activation: "relu", name: "relu_1" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.maxPooling2d({ poolSize: 2, name: "pool_1" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.flatten({ name: "flatten" }).apply(x) as tf.SymbolicTensor;
-    x = tf.layers.dropout({ rate: 0.5, name: "dropout" }).apply(x) as tf.SymbolicTensor;
-    const logits = tf.layers.dense({ units: 10, name: "logits" }).apply(x) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: input, outputs: logits });
-    const description = describeModel(model);
-    assert.deepEqual(description.inputShape, [28, 28, 1]);
-    assert.deepEqual(description.layers, [
-      { name: "conv_1", kind: "conv2d", units: 8, outputShape: [28, 28, 8] },
-      { name: "relu_1", kind: "relu", units: 8, outputShape: [28, 28, 8] },
-      { name: "pool_1", kind: "pool", units: 8, outputShape: [14, 14, 8] },
-      { name: "flatten", kind: "flatten", units: 1568, outputShape: [1568] },
-      { name: "dropout", kind: "dropout", units: 1568, outputShape: [1568] },
-      { name: "logits", kind: "logits", units: 10, outputShape: [10] },
-    ]);
-    assert.deepEqual(activationLayerNames(description), ["conv_1", "relu_1", "logits"]);
-    model.dispose();
   });
 });

@@ -2,7 +2,7 @@ import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import type { LayersModel, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
-import { classLogitGradients, onePixelMap, saliency } from "../../../../../src/lib/network/gradients.js";
+import { classLogitGradients, logitInputGradients, onePixelMap, saliency } from "../../../../../src/lib/network/gradients.js";
 import type { Network } from "../../../../../src/lib/network/network.js";
 import { assertClose, networkOf, normalizedMlp, randomInputs, referenceOutputs, smallCnn } from "./fixtures.js";
 
@@ -96,5 +96,17 @@ describe("gradients on any layer stack", () => {
     }
     assertClose(result.data.subarray(5, 10), expected, 1e-5, "class 1 row");
     model.dispose();
+  });
+
+  test("batched logit input gradients equal one saliency per image", async () => {
+    const network = await networkOf(smallCnn());
+    const images = randomInputs(5 * 105, 21);
+    const classes = [0, 2, 1, 1, 0];
+    const batched = await logitInputGradients(tf, network, images, 5, classes, { batchSize: 2 });
+    for (let n = 0; n < 5; n++) {
+      const single = await saliency(tf, network, images.slice(n * 105, (n + 1) * 105), { layer: "logits", unit: classes[n] });
+      assertClose(batched.subarray(n * 105, (n + 1) * 105), single.gradient, 1e-5, `image ${n}`);
+    }
+    await assert.rejects(logitInputGradients(tf, network, images, 5, [0, 1]), /expected 5 classes \(one per image\), found 2/);
   });
 });

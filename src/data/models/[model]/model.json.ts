@@ -1,0 +1,4 @@
+import { loaderParam, runLoader } from "../../../../data-loaders/run-loader.js";
+import { trainedModelFile } from "../../../../data-loaders/models/trained-model.js";
+
+await runLoader(() => trainedModelFile(loaderParam("model"), "model.json"));
