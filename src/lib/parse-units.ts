@@ -5,15 +5,15 @@ export type ParsedUnits = { units: number[]; error: null } | { units: null; erro
 
 export function parseUnitList(text: string, unitCount: number, layer = "this layer"): ParsedUnits {
   const parts = text.split(/[\s,;]+/).filter(Boolean);
-  if (parts.length === 0) return { units: null, error: `Choose at least one neuron of ${layer} (e.g. "3" or "3, 7" or "0-3").` };
+  if (parts.length === 0) return { units: null, error: `Choose at least one unit of ${layer} (e.g. "3" or "3, 7" or "0-3").` };
   const units = new Set<number>();
   for (const part of parts) {
     const range = /^(\d+)-(\d+)$/.exec(part);
     const [from, to] = range ? [Number(range[1]), Number(range[2])] : /^\d+$/.test(part) ? [Number(part), Number(part)] : [NaN, NaN];
     if (!Number.isInteger(from) || !Number.isInteger(to) || from > to) {
-      return { units: null, error: `"${part}" is not a neuron index or a range like 0-3.` };
+      return { units: null, error: `"${part}" is not a unit index or a range like 0-3.` };
     }
-    if (to >= unitCount) return { units: null, error: `Neuron ${to} does not exist: ${layer} has neurons 0 to ${unitCount - 1}.` };
+    if (to >= unitCount) return { units: null, error: `Unit ${to} does not exist: ${layer} has units 0 to ${unitCount - 1}.` };
     for (let u = from; u <= to; u++) units.add(u);
   }
   return { units: [...units].sort((a, b) => a - b), error: null };

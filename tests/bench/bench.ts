@@ -1,7 +1,7 @@
 // `npm run bench`: the numbers the project tracks, measured on this machine. Prints a table
 // and writes bench-results/bench.json. Not a test: nothing here fails on a slow machine.
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright";
@@ -9,10 +9,12 @@ import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { initTrainingBackend, type TrainingBackendName } from "../../data-loaders/training/node-backend.js";
 import { trainClassifier } from "../../data-loaders/training/train.js";
 import { buildModel } from "../../src/lib/models/architecture.js";
-import { modelEntry } from "../../src/lib/models/registry.js";
+import { MODELS, modelEntry } from "../../src/lib/models/registry.js";
+import type { TrainingRecord } from "../../src/lib/models/training-record.js";
 import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { root } from "../e2e/harness.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
+import { benchPageSettle } from "./page-settle.js";
 
 interface Row {
   what: string;
@@ -63,6 +65,18 @@ function timedBuild(env: NodeJS.ProcessEnv): number {
   return (performance.now() - started) / 1000;
 }
 
+/** Mean training images/s of every registry model, from the histories the cold build just wrote. */
+async function variantThroughputs(artifacts: string): Promise<void> {
+  for (const entry of MODELS) {
+    const folder = (await readdir(artifacts)).find((name) => new RegExp(`^${entry.name}-[0-9a-f]{64}$`).test(name));
+    if (!folder) continue;
+    const training = JSON.parse(await readFile(join(artifacts, folder, "history.json"), "utf8")) as TrainingRecord;
+    const epochs = training.history.filter((h) => h.epoch > 0);
+    const mean = epochs.reduce((a, h) => a + h.imagesPerSecond, 0) / epochs.length;
+    record({ what: `training throughput, ${entry.name}, ${training.backend}`, value: mean, unit: "img/s", note: `mean of ${epochs.length} epochs in the cold build, 2 models training at once` });
+  }
+}
+
 async function buildTimes(): Promise<void> {
   // Cold: no vendor bundles, no Framework caches, an empty artifact cache (so models train).
   // The user's own artifact cache is left alone; we point the build at a scratch one.
@@ -73,6 +87,7 @@ async function buildTimes(): Promise<void> {
   record({ what: "cold build (vendor bundles, all loaders, training)", value: cold, unit: "s" });
   const warm = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });
   record({ what: "warm build (nothing changed)", value: warm, unit: "s" });
+  await variantThroughputs(artifacts);
   await rm(artifacts, { recursive: true, force: true });
 }
 
@@ -119,6 +134,7 @@ if (!skip.has("build")) await buildTimes();
 const pages = skip.has("pages") ? [] : await pageDownloads();
 const cells: CellTiming[] = skip.has("cells") ? [] : await benchPageCells(pages);
 for (const cell of cells) record(cell);
+if (!skip.has("settle")) for (const row of await benchPageSettle(pages)) record(row);
 
 const width = Math.max(...rows.map((r) => r.what.length));
 const table = [

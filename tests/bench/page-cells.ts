@@ -23,7 +23,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 async function interventionLatencies(page: Page): Promise<number[]> {
-  const scale = page.locator('form:has(label:text-is("Scale")) input[type=number]');
+  const scale = page.locator('form:has(label:text-is("Scale")) input[type=text]');
   const times: number[] = [];
   for (let i = 0; i < MOVES; i++) {
     const value = ((i * 7) % 60) / 20 + 0.05; // 0.05 .. 3, never the same twice in a row

@@ -2,14 +2,15 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright";
 import { errorCells, openPage, openSite, waitForCells, type Site } from "./harness.js";
-import { evaluateExportedBaseline, type IndependentEvaluation } from "./independent-evaluation.js";
+import { evaluateExportedModel, type IndependentEvaluation } from "./independent-evaluation.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
 const numTensors = (page: Page) => page.evaluate(() => (globalThis as any).__mnistRuntime.tf.memory().numTensors as number);
 
-async function setRange(page: Page, label: string, value: number) {
-  await control(page, label).locator("input[type=number]").fill(String(value));
+/** Types a value into a control's text box (a range control's box, or a text control). */
+async function setRange(page: Page, label: string, value: number | string) {
+  await control(page, label).locator("input[type=text]").fill(String(value));
 }
 
 async function interventionAccuracy(page: Page): Promise<string> {
@@ -29,7 +30,7 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
   let truth: IndependentEvaluation;
 
   before(async () => {
-    truth = await evaluateExportedBaseline();
+    truth = await evaluateExportedModel("baseline-mlp");
     site = await openSite();
     ({ page, problems } = await openPage(site, "baseline-mlp.html?backend=wasm", { timeout: 300_000 }));
     await waitForCells(page);
@@ -50,7 +51,7 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
     const text = (await page.textContent("main")) ?? "";
     assert.ok(text.includes(`Confusion matrix, test accuracy ${pct(truth.accuracy)}`), `page does not show accuracy ${pct(truth.accuracy)}`);
     const misclassified = truth.count - Math.round(truth.accuracy * truth.count);
-    assert.match(text, new RegExp(`${misclassified.toLocaleString("en-US")} of 10,000 test digits are misclassified`));
+    assert.match(text, new RegExp(`${misclassified.toLocaleString("en-US")} of 10,000 test images are misclassified`));
     // Per-class accuracy table under the confusion matrix.
     for (let c = 0; c < 10; c++) {
       const images = truth.confusion[c].reduce((a, b) => a + b, 0);
@@ -84,7 +85,7 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
   test("ablating and scaling a neuron changes accuracy exactly as the exported weights say", async () => {
     await control(page, "Intervention layer").locator("select").selectOption("relu_2");
     const unit = truth.selectivity.relu_2[8].indexOf(Math.max(...truth.selectivity.relu_2[8]));
-    await control(page, "Neurons").locator("input").fill(String(unit));
+    await control(page, "Units").locator("input").fill(String(unit));
     await moveScale(page, 0);
     assert.equal(await interventionAccuracy(page), pct(truth.scaledAccuracy("relu_2", unit, 0)));
     await moveScale(page, 2.5);
@@ -94,7 +95,7 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
   });
 
   test("moving the slider changes the per-class accuracies and leaks no tensors over 50 moves", async () => {
-    await control(page, "Neurons").locator("input").fill("0-7");
+    await control(page, "Units").locator("input").fill("0-7");
     await moveScale(page, 0);
     const ablated = await page.locator("[data-testid=accuracy-bars]").innerHTML();
     await moveScale(page, 3);
@@ -107,17 +108,17 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
   });
 
   test("nonsense in a control shows a message in that cell and the page keeps working", async () => {
-    await control(page, "Neurons").locator("input").fill("");
-    await page.waitForSelector(".cell-error:has-text('Choose at least one neuron')");
-    await control(page, "Neurons").locator("input").fill("99");
-    await page.waitForSelector(".cell-error:has-text('Neuron 99 does not exist')");
+    await control(page, "Units").locator("input").fill("");
+    await page.waitForSelector(".cell-error:has-text('Choose at least one unit')");
+    await control(page, "Units").locator("input").fill("99");
+    await page.waitForSelector(".cell-error:has-text('Unit 99 does not exist')");
     await control(page, "Top k").locator("input").fill("40");
-    await page.waitForSelector(".cell-error:has-text('Top k must be a whole number from 1 to 16')");
+    await page.waitForSelector(".cell-error:has-text('Top k must be a whole number from 1 to 16; found 40.')");
     await control(page, "Subspace layer").locator("select").selectOption("relu_2");
     await setRange(page, "k", 20);
-    await page.waitForSelector(".cell-error:has-text('k must be from 1 to 16')");
+    await page.waitForSelector(".cell-error:has-text('k must be a whole number from 1 to 16; found 20.')");
     // Recover: valid values clear the messages.
-    await control(page, "Neurons").locator("input").fill("3");
+    await control(page, "Units").locator("input").fill("3");
     await control(page, "Top k").locator("input").fill("3");
     await setRange(page, "k", 3);
     await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);

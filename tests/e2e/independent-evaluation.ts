@@ -1,14 +1,16 @@
-// What the baseline page must show, computed a second way: the exported model.json + weights.bin
-// from dist/ loaded with tf.loadLayersModel in Node, evaluated with plain loops over the test set.
-// Shares nothing with the page's code path (weight snapshots, intervention runner, analysis libs).
+// What a model page must show, computed a second way: the exported model.json + weights.bin from
+// dist/ loaded with tf.loadLayersModel in Node (tfjs-layers' own Dense, LayerNormalization,
+// Rescaling, ...), intermediate outputs read from a probe model sharing its layers, and every
+// statistic computed with plain loops. Shares nothing with the pages' code path (the network
+// runtime, weight snapshots, intervention runner, analysis modules).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { LayersModel, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { initTrainingBackend } from "../../data-loaders/training/node-backend.js";
 import { loadLayersModelFromFiles } from "../../data-loaders/training/export-layers.js";
-import { root } from "./harness.js";
-import type { LayersModel, SymbolicTensor, Tensor } from "@tensorflow/tfjs";
 import type { TF } from "../../src/lib/tf-types.js";
+import { root } from "./harness.js";
 
 export interface IndependentEvaluation {
   count: number;
@@ -17,11 +19,20 @@ export interface IndependentEvaluation {
   accuracy: number;
   /** confusion[t][p] */
   confusion: number[][];
+  /** The ReLU layers (tfjs Activation layers named relu_i), in order. */
+  reluLayers: string[];
   dead: Record<string, number[]>;
+  /** Units active (> 0) on fewer than 1% of the test images, but on at least one. */
+  nearlyDead: Record<string, number[]>;
   /** selectivity[layer][class][unit] */
   selectivity: Record<string, number[][]>;
-  /** Accuracy with relu_2's unit `unit` multiplied by `scale`. */
-  scaledAccuracy(layer: "relu_2", unit: number, scale: number): number;
+  /** Accuracy with `unit` of `layer` multiplied by `scale`, the rest of the model run by tfjs-layers. */
+  scaledAccuracy(layer: string, unit: number, scale: number): number;
+  /** Silhouette of the true classes in the layer before the logits, on `rows`. */
+  silhouette(rows: ArrayLike<number>): number;
+  /** Mean share of |d logit_predicted / d pixel| on pixels blank in the image / in `mask`, over `rows`. */
+  saliencyMasses(rows: ArrayLike<number>, mask: Uint8Array): { background: number; garbage: number };
+  dispose(): void;
 }
 
 function distFile(dir: string, stem: string, ext: string): string {
@@ -30,34 +41,38 @@ function distFile(dir: string, stem: string, ext: string): string {
   return join(dir, name);
 }
 
-/** Named layers' outputs through tfjs-layers' own model (a probe model sharing its layers). */
-function layerOutputs(tf: TF, model: LayersModel, images: Uint8Array, count: number, names: string[]): Record<string, { cols: number; data: Float32Array }> {
-  const probe = tf.model({ inputs: model.inputs, outputs: names.map((name) => model.getLayer(name).output as SymbolicTensor) });
-  const pixels = images.length / count;
-  return tf.tidy(() => {
-    const outputs = probe.predict(tf.div(tf.tensor2d(Float32Array.from(images), [count, pixels]), 255)) as Tensor[];
-    return Object.fromEntries(names.map((name, i) => [name, { cols: outputs[i].size / count, data: outputs[i].dataSync() as Float32Array }]));
-  });
-}
-
-const argmax = (values: Float32Array | number[], offset: number, n: number) => {
+const argmax = (values: ArrayLike<number>, offset: number, n: number) => {
   let best = 0;
   for (let j = 1; j < n; j++) if (values[offset + j] > values[offset + best]) best = j;
   return best;
 };
 
-export async function evaluateExportedBaseline(): Promise<IndependentEvaluation> {
-  const dir = join(root, "dist", "_file", "data", "baseline-mlp");
+function pixelsOf(tf: TF, images: Uint8Array, rows: ArrayLike<number>, pixels: number): Tensor {
+  const values = new Float32Array(rows.length * pixels);
+  for (let i = 0; i < rows.length; i++) for (let p = 0; p < pixels; p++) values[i * pixels + p] = images[rows[i] * pixels + p] / 255;
+  return tf.tensor2d(values, [rows.length, pixels]);
+}
+
+export async function evaluateExportedModel(name: string): Promise<IndependentEvaluation> {
+  const dir = join(root, "dist", "_file", "data", "models", name);
   const modelJson = JSON.parse(readFileSync(distFile(dir, "model", ".json"), "utf8"));
   const weightsBin = new Uint8Array(readFileSync(distFile(dir, "weights", ".bin")));
   const dataset = await readDataset();
   const { tf } = await initTrainingBackend();
-  const model = await loadLayersModelFromFiles(tf, modelJson, weightsBin);
+  const model: LayersModel = await loadLayersModelFromFiles(tf, modelJson, weightsBin);
   const { count, images, labels } = dataset.test;
   const classes = dataset.classNames.length;
-  const acts = layerOutputs(tf, model, images, count, ["relu_1", "relu_2", "logits"]);
-  const [kernel, bias] = model.getLayer("logits").getWeights().map((w) => w.dataSync() as Float32Array);
-  model.dispose();
+  const pixels = dataset.rows * dataset.cols;
+  const everyRow = Array.from({ length: count }, (_, i) => i);
+  const layers = model.layers.slice(1);
+  const reluLayers = layers.filter((l) => l.getClassName() === "Activation" && /^relu_\d+$/.test(l.name)).map((l) => l.name);
+  const lastHidden = layers[layers.length - 2].getClassName() === "Dropout" ? layers[layers.length - 3].name : layers[layers.length - 2].name;
+  const names = [...new Set([...reluLayers, lastHidden, "logits"])];
+  const probe = tf.model({ inputs: model.inputs, outputs: names.map((n) => model.getLayer(n).output as SymbolicTensor) });
+  const acts: Record<string, { cols: number; data: Float32Array }> = tf.tidy(() => {
+    const outputs = probe.predict(pixelsOf(tf, images, everyRow, pixels)) as Tensor[];
+    return Object.fromEntries(names.map((n, i) => [n, { cols: outputs[i].size / count, data: outputs[i].dataSync() as Float32Array }]));
+  });
 
   const predicted = new Uint8Array(count);
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -69,15 +84,18 @@ export async function evaluateExportedBaseline(): Promise<IndependentEvaluation>
   }
 
   const dead: Record<string, number[]> = {};
+  const nearlyDead: Record<string, number[]> = {};
   const selectivity: Record<string, number[][]> = {};
-  for (const layer of ["relu_1", "relu_2"]) {
+  for (const layer of reluLayers) {
     const { cols, data } = acts[layer];
     dead[layer] = [];
+    nearlyDead[layer] = [];
     selectivity[layer] = [];
     for (let u = 0; u < cols; u++) {
       let active = 0;
       for (let i = 0; i < count; i++) if (data[i * cols + u] > 0) active++;
       if (active === 0) dead[layer].push(u);
+      else if (active < 0.01 * count) nearlyDead[layer].push(u);
     }
     for (let c = 0; c < classes; c++) {
       const row: number[] = [];
@@ -95,20 +113,80 @@ export async function evaluateExportedBaseline(): Promise<IndependentEvaluation>
     }
   }
 
-  const scaledAccuracy = (_layer: "relu_2", unit: number, scale: number) => {
-    const { cols, data } = acts.relu_2;
+  const scaledAccuracy = (layer: string, unit: number, scale: number) => {
+    const start = layers.findIndex((l) => l.name === layer);
+    const { cols, data } = acts[layer] ?? (() => { throw new Error(`independent evaluation: ${layer} was not recorded`); })();
+    const scaled = Float32Array.from(data, (v, i) => (i % cols === unit ? v * scale : v));
+    const logits = tf.tidy(() => {
+      let x: Tensor = tf.tensor2d(scaled, [count, cols]);
+      for (const next of layers.slice(start + 1)) x = next.apply(x, { training: false }) as Tensor;
+      return x.dataSync();
+    });
     let hits = 0;
-    const logits = new Float64Array(classes);
-    for (let i = 0; i < count; i++) {
-      for (let c = 0; c < classes; c++) {
-        let z = bias[c];
-        for (let u = 0; u < cols; u++) z += (u === unit ? scale : 1) * data[i * cols + u] * kernel[u * classes + c];
-        logits[c] = z;
-      }
-      if (argmax(Array.from(logits), 0, classes) === labels[i]) hits++;
-    }
+    for (let i = 0; i < count; i++) if (argmax(logits, i * classes, classes) === labels[i]) hits++;
     return hits / count;
   };
 
-  return { count, labels, predicted, accuracy: correct / count, confusion, dead, selectivity, scaledAccuracy };
+  const silhouette = (rows: ArrayLike<number>) => {
+    const { cols, data } = acts[lastHidden];
+    const n = rows.length;
+    const distance = (a: number, b: number) => {
+      let sum = 0;
+      for (let u = 0; u < cols; u++) sum += (data[rows[a] * cols + u] - data[rows[b] * cols + u]) ** 2;
+      return Math.sqrt(sum);
+    };
+    let total = 0;
+    for (let a = 0; a < n; a++) {
+      const sums = new Array<number>(classes).fill(0);
+      const sizes = new Array<number>(classes).fill(0);
+      for (let b = 0; b < n; b++) {
+        if (a === b) continue;
+        sums[labels[rows[b]]] += distance(a, b);
+        sizes[labels[rows[b]]]++;
+      }
+      const own = labels[rows[a]];
+      if (sizes[own] === 0) continue; // a singleton's silhouette is 0
+      const within = sums[own] / sizes[own];
+      let nearest = Infinity;
+      for (let c = 0; c < classes; c++) if (c !== own && sizes[c] > 0) nearest = Math.min(nearest, sums[c] / sizes[c]);
+      const scale = Math.max(within, nearest);
+      total += scale > 0 ? (nearest - within) / scale : 0;
+    }
+    return total / n;
+  };
+
+  const saliencyMasses = (rows: ArrayLike<number>, mask: Uint8Array) => {
+    const gradients = tf.tidy(() => {
+      const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(rows, (r) => predicted[r]), "int32"), classes);
+      return tf.grad((x: Tensor) => tf.sum(tf.mul(model.apply(x) as Tensor, oneHot)))(pixelsOf(tf, images, rows, pixels)).dataSync();
+    });
+    let background = 0, garbage = 0, counted = 0;
+    for (let i = 0; i < rows.length; i++) {
+      let total = 0, onBlank = 0, onMask = 0;
+      for (let p = 0; p < pixels; p++) {
+        const g = Math.abs(gradients[i * pixels + p]);
+        total += g;
+        if (images[rows[i] * pixels + p] === 0) onBlank += g;
+        if (mask[p] === 1) onMask += g;
+      }
+      if (total > 0) (background += onBlank / total), (garbage += onMask / total), counted++;
+    }
+    return { background: background / counted, garbage: garbage / counted };
+  };
+
+  return {
+    count,
+    labels,
+    predicted,
+    accuracy: correct / count,
+    confusion,
+    reluLayers,
+    dead,
+    nearlyDead,
+    selectivity,
+    scaledAccuracy,
+    silhouette,
+    saliencyMasses,
+    dispose: () => model.dispose(),
+  };
 }

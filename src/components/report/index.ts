@@ -11,3 +11,4 @@ export * from "./attribution.js";
 export * from "./drawing.js";
 export { cellError } from "../cell-error.js";
 export { textControl, rangeControl, selectControl } from "../controls.js";
+export { table } from "./table.js";
