@@ -36,8 +36,12 @@ export class FrameworkLog {
   private readonly loaderErrors: { target: string | null; message: string }[] = [];
   private frameworkError: string | null = null;
 
+  /** Whether the last output left the terminal's cursor mid-line (Framework's progress lines end late). */
+  endsMidLine = false;
+
   /** Feeds a chunk of text (decoded as UTF-8) from one of the two streams. */
   feed(stream: "stdout" | "stderr", chunk: string): void {
+    if (chunk !== "") this.endsMidLine = !chunk.endsWith("\n");
     if (stream === "stdout") {
       // Keep enough of the tail to see a progress line split across chunks.
       this.stdoutTail = (this.stdoutTail + chunk).slice(-4096);

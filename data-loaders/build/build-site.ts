@@ -14,7 +14,7 @@ import { seedFrameworkNpmVersions } from "./framework-npm-versions.js";
 import { acquireBuildLock } from "./build-lock.js";
 import { BuildFailure } from "./build-failure.js";
 import { removeAbandonedScratchFolders, removePartialLoaderOutputs, scratchFolder } from "./build-debris.js";
-import { runFrameworkBuild } from "./framework-process.js";
+import { type FrameworkResult, runFrameworkBuild } from "./framework-process.js";
 import { describeMissingFiles, findMissingFiles } from "./site-completeness.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -75,6 +75,7 @@ async function removeDebris(scratch: string | null): Promise<string[]> {
 async function buildLocked(signal: AbortSignal): Promise<void> {
   const started = performance.now();
   let scratch: string | null = null;
+  let framework: FrameworkResult | null = null;
   try {
     for (const name of await removeAbandonedScratchFolders(output)) note(`removed ${name}, left behind by an earlier build`);
     for (const name of await removePartialLoaderOutputs(loaderCache)) note(`removed ${shown(join(loaderCache, name))}, left behind by an earlier build`);
@@ -88,11 +89,11 @@ async function buildLocked(signal: AbortSignal): Promise<void> {
     const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`, SITE_OUTPUT_DIR: scratch, OBSERVABLE_TELEMETRY_DISABLE: "true" };
     // Its output is piped through us: keep its colors when we write to a terminal.
     if (process.stdout.isTTY && env.NO_COLOR === undefined) env.FORCE_COLOR = "1";
-    const { code, log } = await runFrameworkBuild(root, env, signal);
+    framework = await runFrameworkBuild(root, env, signal);
     signal.throwIfAborted();
-    if (code !== 0) {
-      const causes = log.causes(loaderSource);
-      throw new BuildFailure(causes.length > 0 ? causes : [`observable build exited with code ${code} without saying why; see the messages above`]);
+    if (framework.code !== 0) {
+      const causes = framework.log.causes(loaderSource);
+      throw new BuildFailure(causes.length > 0 ? causes : [`observable build exited with code ${framework.code} without saying why; see the messages above`]);
     }
     const missing = await findMissingFiles(scratch);
     if (missing.length > 0) {
@@ -107,6 +108,8 @@ async function buildLocked(signal: AbortSignal): Promise<void> {
     if (previous !== null) await rm(previous, { recursive: true, force: true });
     note(`site written to ${shown(output)}/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
+    // Our last words go on a line of their own, not after a progress line cut short.
+    if (framework?.log.endsMidLine) process.stderr.write("\n");
     const removed = await removeDebris(scratch);
     if (!signal.aborted) throw error;
     const site = lastGoodSite();

@@ -69,6 +69,14 @@ describe("FrameworkLog", () => {
     assert.deepEqual(log.causes(loaderFor), []);
   });
 
+  test("knows whether the output ended mid-line", () => {
+    const log = new FrameworkLog();
+    log.feed("stdout", "load /data/x.json \u2192 ");
+    assert.equal(log.endsMidLine, true);
+    log.feed("stderr", "error: boom\n");
+    assert.equal(log.endsMidLine, false);
+  });
+
   test("stripAnsi removes colors, cursor codes and hyperlinks", () => {
     assert.equal(stripAnsi(`${red("error")} ${ESC}[2K${ESC}[1Gx ${ESC}]8;;https://a.b${ESC}\\link${ESC}]8;;${ESC}\\`), "error x link");
   });
