@@ -165,6 +165,7 @@ export async function removeAbandonedWork(root: string = artifactCacheRoot()): P
   const names = await readdir(root);
   for (const name of names.filter((n) => n.endsWith(".lock"))) {
     const lock = await readLock(join(root, name));
+    // Only a dead holder counts here, not a long silence: the holder may be training on another host.
     if (lock && staleReason(lock, Number.POSITIVE_INFINITY) !== null) {
       await removeLockIfStill(join(root, name), lock.text);
       removed.push(name);

@@ -23,11 +23,11 @@ export interface LockState {
 }
 
 /** How often a holder refreshes its lock's mtime, so that waiters can tell slow from abandoned. */
-export const HEARTBEAT_MS = 60_000;
+const HEARTBEAT_MS = 60_000;
 /** A lock not refreshed for this long is abandoned (its owner may be on another host). */
 export const DEFAULT_STALE_LOCK_MS = 30 * 60_000;
 
-export function readOwner(text: string): LockOwner | null {
+function readOwner(text: string): LockOwner | null {
   try {
     const parsed = JSON.parse(text) as Partial<LockOwner>;
     return typeof parsed.token === "string" && typeof parsed.pid === "number" && typeof parsed.host === "string" ? (parsed as LockOwner) : null;
