@@ -1,8 +1,9 @@
 // Framework re-runs a data loader only when the loader file itself is newer than its cached
-// output, and `observable build` even reuses a stale output. Loaders here import shared modules
-// and read a dataset chosen by MNIST_DATA_DIR, so we fingerprint everything a loader can depend
-// on and drop Framework's cached loader outputs when that fingerprint changes. (The expensive
-// part, training, has its own content-addressed cache in .cache/artifacts and is not lost.)
+// output, and `observable build` even reuses a stale output. Loaders here import shared modules,
+// read a dataset chosen by MNIST_DATA_DIR and obey other environment settings, so we fingerprint
+// everything a loader can depend on and drop Framework's cached loader outputs when that
+// fingerprint changes. (The expensive part, training, has its own content-addressed cache in
+// .cache/artifacts and is not lost.)
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -10,7 +11,14 @@ import { join, relative } from "node:path";
 import { resolveDatasetSource } from "../dataset/read-dataset.js";
 
 /** Framework's own caches of bundled libraries: independent of our loaders. */
-const FRAMEWORK_CACHES = new Set(["_node", "_npm", "_jsr", "_observablehq", "_build.json"]);
+export const FRAMEWORK_CACHES = new Set(["_node", "_npm", "_jsr", "_observablehq", "_build.json"]);
+
+/**
+ * Every environment variable that loader code reads (data-loaders/, src/data/, src/lib/):
+ * the dataset folder, the training backend, the artifact cache's location. A unit test greps
+ * the loader code and fails when one is missing here.
+ */
+export const LOADER_ENV_SETTINGS = ["MNIST_DATA_DIR", "TRAIN_BACKEND", "ARTIFACT_CACHE_DIR"] as const;
 
 async function listFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
@@ -21,7 +29,7 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** A hash of every input a data loader can read: code, lockfile, dataset and page list. */
+/** A hash of every input a data loader can read: code, lockfile, environment, dataset and page list. */
 export async function loaderInputsFingerprint(root: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const hash = createHash("sha256");
   const codeFiles = [
@@ -36,6 +44,8 @@ export async function loaderInputsFingerprint(root: string, env: NodeJS.ProcessE
   // The list of pages (the index links only pages that exist).
   const pages = (await readdir(join(root, "src"))).filter((f) => f.endsWith(".md")).sort();
   hash.update(pages.join("\n"));
+  // Unset and empty mean the same to every loader ("use the default").
+  for (const name of LOADER_ENV_SETTINGS) hash.update(`env ${name}=${env[name]?.trim() ?? ""}\n`);
   // The dataset: which folder, and the size and mtime of each file in it.
   const { dir } = resolveDatasetSource(env);
   hash.update(`dataset:${dir}`);

@@ -11,6 +11,8 @@ export interface PrecomputeOptions {
   root: string;
   /** Processes at once (default: the number of cores). */
   concurrency?: number;
+  /** Aborting stops every model process (an interrupted build). */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
@@ -43,20 +45,26 @@ function produce(root: string, name: string, log: (line: string) => void, runnin
   });
 }
 
-export async function precomputeModels({ root, concurrency = availableParallelism(), log = (line) => void process.stderr.write(`${line}\n`) }: PrecomputeOptions): Promise<void> {
+export async function precomputeModels({ root, concurrency = availableParallelism(), signal, log = (line) => void process.stderr.write(`${line}\n`) }: PrecomputeOptions): Promise<void> {
   const queue = MODELS.map((m) => m.name);
   const started = performance.now();
   const running = new Set<ChildProcess>();
+  const stopAll = () => {
+    queue.length = 0;
+    for (const child of running) child.kill("SIGTERM");
+  };
+  signal?.addEventListener("abort", stopAll, { once: true });
   const worker = async () => {
     for (let name = queue.shift(); name !== undefined; name = queue.shift()) await produce(root, name, log, running);
   };
   try {
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
   } catch (error) {
-    // One model failed: the build fails, so the others need not finish.
-    queue.length = 0;
-    for (const child of running) child.kill("SIGTERM");
+    // One model failed (or the build was interrupted): the others need not finish.
+    stopAll();
     throw error;
+  } finally {
+    signal?.removeEventListener("abort", stopAll);
   }
   log(`models: ${MODELS.length} trained or found in the cache in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

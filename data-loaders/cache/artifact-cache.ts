@@ -7,11 +7,11 @@
 // a `.complete` marker, and is renamed into place. The lock file only prevents duplicate work.
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { link, mkdir, readFile, readdir, rename, rm, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { hostname } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_STALE_LOCK_MS, processIsAlive, readLock, removeLockIfStill, staleReason, startHeartbeat, tryCreateLock } from "../lock/file-lock.js";
 
 export interface ArtifactKeyParts {
   /** What the artifact is, e.g. "baseline-mlp"; becomes the key's readable prefix. */
@@ -36,8 +36,6 @@ export interface WithArtifactOptions {
 const KEY_FORMAT = "artifact-key-v1";
 const COMPLETE_MARKER = ".complete";
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const HEARTBEAT_MS = 60_000;
-const DEFAULT_STALE_LOCK_MS = 30 * 60_000;
 
 /** The folder holding package.json, found upwards from this module. */
 export function projectRoot(): string {
@@ -148,70 +146,6 @@ function describeKey(key: string): string {
   return match ? `${match[1]} ${match[2].slice(0, 8)}` : key;
 }
 
-interface LockOwner {
-  token: string;
-  pid: number;
-  host: string;
-  since: string;
-}
-
-function readOwner(text: string): LockOwner | null {
-  try {
-    const parsed = JSON.parse(text) as Partial<LockOwner>;
-    return typeof parsed.token === "string" && typeof parsed.pid === "number" && typeof parsed.host === "string" ? (parsed as LockOwner) : null;
-  } catch {
-    return null;
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Creates the lock atomically with its contents (link fails if the lock exists). */
-async function tryCreateLock(lockPath: string): Promise<LockOwner | null> {
-  const owner: LockOwner = { token: randomBytes(12).toString("hex"), pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  const draft = `${lockPath}.${owner.token}`;
-  await writeFile(draft, JSON.stringify(owner));
-  try {
-    await link(draft, lockPath);
-    return owner;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return null;
-    throw error;
-  } finally {
-    await unlink(draft).catch(() => undefined);
-  }
-}
-
-/** Why the lock at lockPath should be broken, or null if its holder may still be working. */
-async function staleReason(lockPath: string, staleLockMs: number): Promise<{ reason: string; text: string } | null> {
-  let text: string;
-  let mtimeMs: number;
-  try {
-    [text, { mtimeMs }] = await Promise.all([readFile(lockPath, "utf8"), stat(lockPath)]);
-  } catch {
-    return null; // gone already: the next attempt will simply take it
-  }
-  const owner = readOwner(text);
-  if (owner && owner.host === hostname() && !processIsAlive(owner.pid)) return { reason: `its process ${owner.pid} is gone`, text };
-  const idle = Date.now() - mtimeMs;
-  if (idle > staleLockMs) return { reason: `it was last refreshed ${Math.round(idle / 1000)} s ago`, text };
-  return null;
-}
-
-async function removeLockIfStill(lockPath: string, expectedText: string): Promise<void> {
-  // Re-read just before removing, so a lock taken over in between is not removed by mistake.
-  const current = await readFile(lockPath, "utf8").catch(() => null);
-  if (current === expectedText) await unlink(lockPath).catch(() => undefined);
-}
-
 async function removeOrphanedTemps(root: string, key: string): Promise<void> {
   // Exactly ".tmp-<key>-<pid>-<8 hex>", so that the temps of a key like "<key>-x" are left alone.
   const escaped = key.replace(/[.]/g, "\\.");
@@ -219,6 +153,31 @@ async function removeOrphanedTemps(root: string, key: string): Promise<void> {
   for (const name of await readdir(root)) {
     if (pattern.test(name)) await rm(join(root, name), { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes what producers killed mid-way left in the cache: locks whose process is gone and the
+ * temp folders of dead producers whose key no live process has locked. Returns the removed names.
+ */
+export async function removeAbandonedWork(root: string = artifactCacheRoot()): Promise<string[]> {
+  if (!existsSync(root)) return [];
+  const removed: string[] = [];
+  const names = await readdir(root);
+  for (const name of names.filter((n) => n.endsWith(".lock"))) {
+    const lock = await readLock(join(root, name));
+    // Only a dead holder counts here, not a long silence: the holder may be training on another host.
+    if (lock && staleReason(lock, Number.POSITIVE_INFINITY) !== null) {
+      await removeLockIfStill(join(root, name), lock.text);
+      removed.push(name);
+    }
+  }
+  for (const name of names) {
+    const temp = /^\.tmp-(.+)-(\d+)-[0-9a-f]{8}$/.exec(name);
+    if (!temp || processIsAlive(Number(temp[2])) || existsSync(join(root, `${temp[1]}.lock`))) continue;
+    await rm(join(root, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
@@ -249,8 +208,8 @@ export async function withArtifact(key: string, produce: (dir: string) => Promis
   await mkdir(root, { recursive: true });
   let announcedWait = false;
   for (;;) {
-    const owner = await tryCreateLock(lockPath);
-    if (owner !== null) {
+    const taken = await tryCreateLock(lockPath);
+    if (taken !== null) {
       try {
         if (isComplete()) {
           log(`${label}: cached`);
@@ -258,17 +217,18 @@ export async function withArtifact(key: string, produce: (dir: string) => Promis
         }
         return await produceLocked(key, root, finalDir, lockPath, produce, label, log);
       } finally {
-        await removeLockIfStill(lockPath, JSON.stringify(owner));
+        await removeLockIfStill(lockPath, taken.text);
       }
     }
     if (isComplete()) {
       log(`${label}: cached (made by another process)`);
       return finalDir;
     }
-    const stale = await staleReason(lockPath, staleLockMs);
-    if (stale !== null) {
-      log(`${label}: breaking an abandoned lock (${stale.reason})`);
-      await removeLockIfStill(lockPath, stale.text);
+    const lock = await readLock(lockPath);
+    const stale = lock && staleReason(lock, staleLockMs);
+    if (lock && stale) {
+      log(`${label}: breaking an abandoned lock (${stale})`);
+      await removeLockIfStill(lockPath, lock.text);
       continue;
     }
     if (!announcedWait) {
@@ -293,11 +253,7 @@ async function produceLocked(
   const temp = join(root, `.tmp-${key}-${process.pid}-${randomBytes(4).toString("hex")}`);
   await mkdir(temp);
   // Refresh the lock's mtime so that waiters can tell a long job from an abandoned one.
-  const heartbeat = setInterval(() => {
-    const now = new Date();
-    utimes(lockPath, now, now).catch(() => undefined);
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
+  const stopHeartbeat = startHeartbeat(lockPath);
   const started = performance.now();
   try {
     log(`${label}: training…`);
@@ -319,6 +275,6 @@ async function produceLocked(
     await rm(temp, { recursive: true, force: true });
     throw error;
   } finally {
-    clearInterval(heartbeat);
+    stopHeartbeat();
   }
 }

@@ -15,8 +15,9 @@ export class DatasetError extends Error {
   readonly expected: string;
   readonly found: string;
 
-  constructor(file: string, expected: string, found: string) {
-    super(`${file}: expected ${expected}, found ${found}`);
+  /** `message` replaces the default "<file>: expected <expected>, found <found>" where other words say it better. */
+  constructor(file: string, expected: string, found: string, message = `${file}: expected ${expected}, found ${found}`) {
+    super(message);
     this.name = "DatasetError";
     this.file = file;
     this.expected = expected;

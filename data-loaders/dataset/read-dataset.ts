@@ -217,18 +217,29 @@ function checkImages(parsed: { dims: number[] }, path: string): number {
   return count;
 }
 
-function checkLabels(labels: Uint8Array, classCount: number, path: string): void {
-  const bad = labels.findIndex((label) => label >= classCount);
-  if (bad >= 0) {
-    throw new DatasetError(
-      path,
-      `labels below ${classCount} (the number of classes)`,
-      `label ${labels[bad]} at index ${bad}`,
-    );
-  }
+/** The classes labels must fall in, and the classes.json that named them (if one did). */
+interface ClassSource {
+  count: number;
+  classesJson?: string;
 }
 
-function parseSplit(images: StoredFile, labels: StoredFile, classCount: number): DatasetSplit {
+function checkLabels(labels: Uint8Array, classes: ClassSource, path: string): void {
+  const bad = labels.findIndex((label) => label >= classes.count);
+  if (bad < 0) return;
+  if (classes.classesJson !== undefined) {
+    // The names are more likely short than the labels wrong: name classes.json first.
+    const highest = labels.reduce((max, label) => Math.max(max, label), 0);
+    throw new DatasetError(
+      classes.classesJson,
+      `a name for every class the labels use (${path} uses labels up to ${highest}, ${highest + 1} classes)`,
+      `${classes.count} names`,
+      `classes.json (${classes.classesJson}) names ${classes.count} classes, but ${path} uses labels up to ${highest} (${highest + 1} classes)`,
+    );
+  }
+  throw new DatasetError(path, `labels below ${classes.count} (the number of classes)`, `label ${labels[bad]} at index ${bad}`);
+}
+
+function parseSplit(images: StoredFile, labels: StoredFile, classes: ClassSource): DatasetSplit {
   const parsedImages = parseIdx(images.contents, images.file.path, 3);
   const parsedLabels = parseIdx(labels.contents, labels.file.path, 1);
   const count = checkImages(parsedImages, images.file.path);
@@ -240,7 +251,7 @@ function parseSplit(images: StoredFile, labels: StoredFile, classCount: number):
       `${count} images and ${labelCount} labels`,
     );
   }
-  checkLabels(parsedLabels.data, classCount, labels.file.path);
+  checkLabels(parsedLabels.data, classes, labels.file.path);
   return { images: parsedImages.data, labels: parsedLabels.data, count };
 }
 
@@ -253,6 +264,7 @@ export async function readDataset(options: { dir?: string; env?: NodeJS.ProcessE
   const fileNames = keys.map((key) => findFile(dir, names, key));
   const classes = await readClasses(dir, names);
   const classNames = classes?.classNames ?? Array.from({ length: 10 }, (_, digit) => String(digit));
+  const classSource: ClassSource = classes ? { count: classNames.length, classesJson: join(dir, "classes.json") } : { count: classNames.length };
 
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
     fileNames.map((name) => readStoredFile(dir, name)),
@@ -273,8 +285,8 @@ export async function readDataset(options: { dir?: string; env?: NodeJS.ProcessE
     classNames,
     rows: ROWS,
     cols: COLS,
-    train: parseSplit(trainImages, trainLabels, classNames.length),
-    test: parseSplit(testImages, testLabels, classNames.length),
+    train: parseSplit(trainImages, trainLabels, classSource),
+    test: parseSplit(testImages, testLabels, classSource),
     files,
     checksum: datasetChecksum(files),
   };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readDataset, type Dataset } from "../dataset/read-dataset.js";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
-import { initTrainingBackend } from "../training/node-backend.js";
+import { initTrainingBackend, requestedTrainingBackend } from "../training/node-backend.js";
 import { trainClassifier } from "../training/train.js";
 import { writeLayersModel } from "../training/export-layers.js";
 import { readNamedWeights } from "../training/named-weights.js";
@@ -26,7 +26,6 @@ export const MODEL_FILES = ["model.json", "weights.bin", HISTORY_FILE, SNAPSHOTS
 const TRAINING_CODE = [
   "data-loaders/models/trained-model.ts",
   "data-loaders/training",
-  "data-loaders/cache",
   "src/lib/models/architecture.ts",
   "src/lib/network/snapshots.ts",
   "src/lib/codecs",
@@ -46,7 +45,8 @@ export async function trainedModel(name: string): Promise<TrainedModel> {
   const key = await artifactKey({
     kind: entry.name,
     datasetChecksum: dataset.checksum,
-    config: { architecture: entry.architecture, train: entry.train, classNames: dataset.classNames },
+    // The backend asked for (TRAIN_BACKEND) changes the numbers, so it is part of the key.
+    config: { architecture: entry.architecture, train: entry.train, classNames: dataset.classNames, backend: requestedTrainingBackend() },
     codeFiles: TRAINING_CODE,
   });
   const dir = await withArtifact(key, async (out) => {

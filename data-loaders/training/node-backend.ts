@@ -51,6 +51,11 @@ function requestedBackend(option: TrainingBackendName | undefined): TrainingBack
   return fromEnv as TrainingBackendName;
 }
 
+/** What TRAIN_BACKEND asks for ("auto" when unset); it changes a model's numbers, so caches key on it. */
+export function requestedTrainingBackend(): TrainingBackendName | "auto" {
+  return requestedBackend(undefined);
+}
+
 /** Switches to wasm; resolves to null on success or to the reason it failed. */
 async function tryWasm(directory: string): Promise<string | null> {
   try {

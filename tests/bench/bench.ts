@@ -12,6 +12,7 @@ import { buildModel } from "../../src/lib/models/architecture.js";
 import { MODELS, modelEntry } from "../../src/lib/models/registry.js";
 import type { TrainingRecord } from "../../src/lib/models/training-record.js";
 import { serveStatic } from "../../data-loaders/build/serve-static.js";
+import { acquireBuildLock } from "../../data-loaders/build/build-lock.js";
 import { root } from "../e2e/harness.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
 import { benchPageSettle } from "./page-settle.js";
@@ -81,8 +82,14 @@ async function buildTimes(): Promise<void> {
   // Cold: no vendor bundles, no Framework caches, an empty artifact cache (so models train).
   // The user's own artifact cache is left alone; we point the build at a scratch one.
   const artifacts = await mkdtemp(join(tmpdir(), "bench-artifacts-"));
-  await rm(join(root, "src", ".observablehq"), { recursive: true, force: true });
-  await rm(join(root, "src", "vendor", ".stamp"), { force: true });
+  // Under the build lock, so that a build running meanwhile does not lose its caches half-way.
+  const lock = await acquireBuildLock(root, "bench", { label: "bench" });
+  try {
+    await rm(join(root, "src", ".observablehq"), { recursive: true, force: true });
+    await rm(join(root, "src", "vendor", ".stamp"), { force: true });
+  } finally {
+    await lock.release();
+  }
   const cold = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });
   record({ what: "cold build (vendor bundles, all loaders, training)", value: cold, unit: "s" });
   const warm = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });

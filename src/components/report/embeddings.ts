@@ -163,32 +163,38 @@ export function subspaceInputs(ctx: ReportContext, final: ActivationCache, layer
   return { layer, classIndex, matrix: selectRows(units, rows), labels: oneVsRest(Uint8Array.from(rows, (i) => testSet.labels[i]), classIndex), ranked };
 }
 
+export type SilhouetteRows = Awaited<ReturnType<EmbeddingWorkerApi["silhouetteByK"]>>;
+
 /** Silhouette against k for the top-k selective units and random k-subsets (in a worker). */
-export async function silhouettesByK(inputs: SubspaceInputs, workerUrl: string, invalidation: Promise<unknown>, { width }: { width: number }): Promise<Element> {
-  const rows = await workerTask<EmbeddingWorkerApi, Awaited<ReturnType<EmbeddingWorkerApi["silhouetteByK"]>>>(
-    workerUrl,
-    (api) => api.silhouetteByK(inputs.matrix, inputs.labels, inputs.ranked, { randomCount: 5, seed: 100 }),
-    invalidation,
-  );
+export function silhouettesByK(inputs: SubspaceInputs, workerUrl: string, invalidation: Promise<unknown>): Promise<SilhouetteRows> {
+  return workerTask<EmbeddingWorkerApi, SilhouetteRows>(workerUrl, (api) => api.silhouetteByK(inputs.matrix, inputs.labels, inputs.ranked, { randomCount: 5, seed: 100 }), invalidation);
+}
+
+export function silhouettesByKChart(rows: SilhouetteRows, { width }: { width: number }): Element {
   return silhouetteChart(rows, { width });
 }
 
+const SUBSPACE_KINDS = ["top-k selective", "random k"];
+
 /** The top-k selective units and one random k-subset: silhouettes, and UMAP maps of both (in a worker). */
-export async function subspaceComparison(ctx: ReportContext, inputs: SubspaceInputs, k: unknown, workerUrl: string, invalidation: Promise<unknown>, { width }: { width: number }): Promise<Element> {
+export async function subspaceComparison(inputs: SubspaceInputs, k: unknown, workerUrl: string, invalidation: Promise<unknown>): Promise<SubspaceResult[] | { error: string }> {
   const units = inputs.matrix.cols;
   const checked = checkNumberInput(k, { label: "k", min: 1, max: units, integer: true });
-  if (checked.error !== null) return cellError(`${checked.error} (${inputs.layer} has ${units} units.)`);
+  if (checked.error !== null) return { error: `${checked.error} (${inputs.layer} has ${units} units.)` };
   const sets = [inputs.ranked.slice(0, checked.value), randomUnitSubsets(units, checked.value, 1, 7 + checked.value)[0]];
-  const results: SubspaceResult[] = await workerTask<EmbeddingWorkerApi, SubspaceResult[]>(workerUrl, (api) => api.subspaces(inputs.matrix, inputs.labels, sets, { nNeighbors: 15, minDist: 0.1, seed: 29 }), invalidation);
-  const kinds = ["top-k selective", "random k"];
+  return workerTask<EmbeddingWorkerApi, SubspaceResult[]>(workerUrl, (api) => api.subspaces(inputs.matrix, inputs.labels, sets, { nNeighbors: 15, minDist: 0.1, seed: 29 }), invalidation);
+}
+
+export function subspaceFigure(ctx: ReportContext, inputs: SubspaceInputs, results: SubspaceResult[] | { error: string }, { width }: { width: number }): Element {
+  if ("error" in results) return cellError(results.error);
   const box = document.createElement("div");
   box.dataset.testid = "subspace";
   box.append(
-    table(results.map((r, i) => ({ kind: kinds[i], units: r.units.join(", "), "silhouette (full subspace)": r.full.toFixed(3), "silhouette (after UMAP)": r.embedding ? r.umap.toFixed(3) : "needs k ≥ 2" }))),
+    table(results.map((r, i) => ({ kind: SUBSPACE_KINDS[i], units: r.units.join(", "), "silhouette (full subspace)": r.full.toFixed(3), "silhouette (after UMAP)": r.embedding ? r.umap.toFixed(3) : "needs k ≥ 2" }))),
     row(
       results.flatMap((r, i) =>
         r.embedding
-          ? [embeddingScatter({ points: r.embedding, labels: inputs.labels, classNames: ["other classes", `class ${ctx.classNames[inputs.classIndex]}`], title: `UMAP of ${kinds[i]} units (${r.units.join(", ")})` }, { width: Math.min(width, 420), height: 320 })]
+          ? [embeddingScatter({ points: r.embedding, labels: inputs.labels, classNames: ["other classes", `class ${ctx.classNames[inputs.classIndex]}`], title: `UMAP of ${SUBSPACE_KINDS[i]} units (${r.units.join(", ")})` }, { width: Math.min(width, 420), height: 320 })]
           : [],
       ),
     ),

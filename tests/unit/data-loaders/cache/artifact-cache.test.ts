@@ -11,6 +11,7 @@ import {
   artifactKey,
   canonicalJson,
   projectRoot,
+  removeAbandonedWork,
   withArtifact,
 } from "../../../../data-loaders/cache/artifact-cache.js";
 
@@ -198,6 +199,26 @@ process.stdout.write(dir);`;
     for (const key of ["../escape", "a/b", ".hidden", ""]) {
       await assert.rejects(withArtifact(key, async () => {}), /key must be a folder name/);
     }
+  });
+});
+
+describe("removeAbandonedWork", () => {
+  test("removes dead producers' locks and temp folders, and leaves live ones alone", async () => {
+    const root = await freshCache("abandoned");
+    await mkdir(root, { recursive: true });
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid as number;
+    const lock = (pid: number) => JSON.stringify({ token: "t", pid, host: hostname(), since: "" });
+    await writeFile(join(root, "dead.lock"), lock(deadPid));
+    await mkdir(join(root, `.tmp-dead-${deadPid}-0badf00d`));
+    await writeFile(join(root, "live.lock"), lock(process.pid));
+    await mkdir(join(root, `.tmp-live-${process.pid}-0badf00d`));
+    // A dead producer's temp whose key a live process has locked again: that process cleans it.
+    await mkdir(join(root, `.tmp-live-${deadPid}-0badf00d`));
+    await mkdir(join(root, "done"));
+    const removed = await removeAbandonedWork(root);
+    assert.deepEqual(removed.sort(), [`.tmp-dead-${deadPid}-0badf00d`, "dead.lock"]);
+    assert.deepEqual((await readdir(root)).sort(), [`.tmp-live-${deadPid}-0badf00d`, `.tmp-live-${process.pid}-0badf00d`, "done", "live.lock"].sort());
+    assert.deepEqual(await removeAbandonedWork(join(root, "no-such-folder")), []);
   });
 });
 

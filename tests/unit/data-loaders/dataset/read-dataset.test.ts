@@ -226,11 +226,19 @@ describe("readDataset errors", () => {
     assert.equal(error.found, "label 10 at index 2");
   });
 
-  test("classes.json with fewer classes than the labels use", async () => {
+  test("classes.json with fewer classes than the labels use blames classes.json, naming both counts", async () => {
     const dir = await fixture({ classesJson: JSON.stringify(["a", "b", "c", "d", "e"]) });
     const error = await rejectsWithDatasetError(readDataset({ dir }));
-    assert.equal(error.expected, "labels below 5 (the number of classes)");
-    assert.equal(error.found, "label 5 at index 0");
+    const labels = join(dir, "train-labels-idx1-ubyte");
+    assert.equal(error.file, join(dir, "classes.json"));
+    assert.equal(error.found, "5 names");
+    assert.equal(error.message, `classes.json (${join(dir, "classes.json")}) names 5 classes, but ${labels} uses labels up to 9 (10 classes)`);
+  });
+
+  test("classes.json with 9 names for the 10 digits", async () => {
+    const dir = await fixture({ classesJson: JSON.stringify(tenClasses.slice(0, 9)) });
+    const error = await rejectsWithDatasetError(readDataset({ dir }));
+    assert.match(error.message, /^classes\.json \(.*classes\.json\) names 9 classes, but .*train-labels-idx1-ubyte uses labels up to 9 \(10 classes\)$/);
   });
 
   test("images of 32x32 instead of 28x28", async () => {
