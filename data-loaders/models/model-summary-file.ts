@@ -7,7 +7,7 @@ import { initTrainingBackend } from "../training/node-backend.js";
 import { blankPixelMask } from "../training/blank-pixels.js";
 import { trainedModel } from "./trained-model.js";
 import { networkFromLayersModel, readWeightsBin } from "../../src/lib/network/from-layers-model.js";
-import { modelSummary } from "../../src/lib/analysis/model-summary.js";
+import { modelSummary } from "../../src/lib/analysis/predictions/model-summary.js";
 
 const FILE = "summary.json";
 /** The "garbage" pixels: blank in at least this share of training images. */

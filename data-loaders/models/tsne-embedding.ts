@@ -10,7 +10,7 @@ import { encodeBundle } from "../../src/lib/codecs/tensor-bundle.js";
 import { networkFromLayersModel, readWeightsBin } from "../../src/lib/network/from-layers-model.js";
 import { networkActivations } from "../../src/lib/network/forward.js";
 import { reluActivationNames } from "../../src/lib/network/network.js";
-import { tsne } from "../../src/lib/analysis/tsne.js";
+import { tsne } from "../../src/lib/analysis/embeddings/tsne.js";
 import { mulberry32, sampleIndices } from "../../src/lib/random.js";
 
 export interface TsneParameters {
@@ -36,7 +36,7 @@ const FILE = "tsne.bin";
 /** What the embedding depends on: a change here recomputes it (other analysis modules do not). */
 const CODE = [
   "data-loaders/models/tsne-embedding.ts",
-  "src/lib/analysis/tsne.ts",
+  "src/lib/analysis/embeddings/tsne.ts",
   "src/lib/analysis/validate.ts",
   "src/lib/analysis/types.ts",
   "src/lib/network/network.ts",

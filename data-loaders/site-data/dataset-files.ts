@@ -4,7 +4,7 @@ import { basename } from "node:path";
 import type { Dataset } from "../dataset/read-dataset.js";
 import { encodeBundle } from "../../src/lib/codecs/tensor-bundle.js";
 import type { DatasetManifest } from "../../src/lib/dataset-files.js";
-import { classCounts } from "../../src/lib/analysis/class-means.js";
+import { classCounts } from "../../src/lib/analysis/units/class-means.js";
 
 export function datasetManifest(dataset: Dataset): DatasetManifest {
   const classes = dataset.classNames.length;

@@ -3,10 +3,10 @@
 // src/runtime/worker-task.ts, one worker per run, and terminate it when the inputs change.
 import * as Comlink from "comlink";
 import { UMAP } from "../vendor/umap.js";
-import { umapEmbedding, type UmapParameters } from "../lib/analysis/umap-embedding.js";
-import { silhouetteByK } from "../lib/analysis/subspace-separation.js";
-import { selectColumns } from "../lib/analysis/embedding-subsets.js";
-import { silhouetteScore } from "../lib/analysis/silhouette.js";
+import { umapEmbedding, type UmapParameters } from "../lib/analysis/embeddings/umap-embedding.js";
+import { silhouetteByK } from "../lib/analysis/embeddings/subspace-separation.js";
+import { selectColumns } from "../lib/analysis/embeddings/embedding-subsets.js";
+import { silhouetteScore } from "../lib/analysis/embeddings/silhouette.js";
 import type { ActivationMatrix } from "../lib/analysis/types.js";
 
 export interface SubspaceResult {

@@ -6,9 +6,9 @@
 import { pathToFileURL } from "node:url";
 import { EigenvalueDecomposition, Matrix, SVD } from "ml-matrix";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
-import { symmetricEigen } from "../../src/lib/analysis/eigen.js";
-import { ica } from "../../src/lib/analysis/ica.js";
-import { covariance, pca } from "../../src/lib/analysis/pca.js";
+import { symmetricEigen } from "../../src/lib/analysis/embeddings/eigen.js";
+import { ica } from "../../src/lib/analysis/embeddings/ica.js";
+import { covariance, pca } from "../../src/lib/analysis/embeddings/pca.js";
 import type { ActivationMatrix } from "../../src/lib/analysis/types.js";
 import { gaussian, mulberry32 } from "../../src/lib/random.js";
 

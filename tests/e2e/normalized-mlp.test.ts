@@ -7,7 +7,7 @@ import { modelEntry, modelsOnPage } from "../../src/lib/models/registry.js";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { blankPixelMask } from "../../data-loaders/training/blank-pixels.js";
 import { mulberry32, sampleIndices } from "../../src/lib/random.js";
-import { SUMMARY_SAMPLE_SEED } from "../../src/lib/analysis/model-summary.js";
+import { SUMMARY_SAMPLE_SEED } from "../../src/lib/analysis/predictions/model-summary.js";
 
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)}%`;
 const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);

@@ -1,13 +1,13 @@
 // Report sections about activations over training: histograms per epoch, mean/std drift, dead
 // units per epoch and on the final model, and the class × unit and unit × epoch heatmaps.
 import type { ActivationCache } from "../../lib/network/forward.js";
-import type { EpochActivations } from "../../lib/analysis/training-drift.js";
-import { driftRows, deadUnitRows, unitMeanByEpoch, valueRange, rowsOfClass } from "../../lib/analysis/training-drift.js";
-import { histogram } from "../../lib/analysis/stats.js";
-import { classifyUnits } from "../../lib/analysis/dead-units.js";
-import { classMeans } from "../../lib/analysis/class-means.js";
+import type { EpochActivations } from "../../lib/analysis/units/training-drift.js";
+import { driftRows, deadUnitRows, unitMeanByEpoch, valueRange, rowsOfClass } from "../../lib/analysis/units/training-drift.js";
+import { histogram } from "../../lib/analysis/units/stats.js";
+import { classifyUnits } from "../../lib/analysis/units/dead-units.js";
+import { classMeans } from "../../lib/analysis/units/class-means.js";
 import { LOGITS } from "../../lib/network/network.js";
-import { channelUnits } from "../../lib/analysis/channels.js";
+import { channelUnits } from "../../lib/analysis/units/channels.js";
 import { histogramChart } from "../histogram-chart.js";
 import { driftChart } from "../drift-chart.js";
 import { deadUnitsChart } from "../dead-units-chart.js";

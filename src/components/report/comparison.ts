@@ -2,10 +2,10 @@
 // a table of the headline numbers, the generalization gap over training, and the distribution of
 // each unit's best class selectivity.
 import * as Plot from "@observablehq/plot";
-import type { ModelSummary } from "../../lib/analysis/model-summary.js";
+import type { ModelSummary } from "../../lib/analysis/predictions/model-summary.js";
 import type { EpochMetrics, TrainingRecord } from "../../lib/models/training-record.js";
 import type { ModelEntry } from "../../lib/models/registry.js";
-import { firstEpochReaching, generalizationGap, median } from "../../lib/analysis/model-comparison.js";
+import { firstEpochReaching, generalizationGap, median } from "../../lib/analysis/predictions/model-comparison.js";
 import type { ModelAttachments } from "../../runtime/load-model.js";
 import { CATEGORICAL_SCHEME, resolveWidth, setTestId } from "../chart-helpers.js";
 import { table } from "./table.js";

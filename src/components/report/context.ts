@@ -5,12 +5,12 @@
 import type { TF } from "../../lib/tf-types.js";
 import type { ImageSet } from "../../lib/dataset-files.js";
 import type { ActivationCache } from "../../lib/network/forward.js";
-import type { EpochActivations } from "../../lib/analysis/training-drift.js";
+import type { EpochActivations } from "../../lib/analysis/units/training-drift.js";
 import type { LoadedModel } from "../../runtime/load-model.js";
 import { networkActivations } from "../../lib/network/forward.js";
 import { activationNames, hiddenActivationNames, reluActivationNames, activationInfo } from "../../lib/network/network.js";
 import { createInterventionRunner, type InterventionRunner } from "../../lib/network/intervention.js";
-import { confusionMatrix, perClassAccuracy, accuracy, type ConfusionMatrix } from "../../lib/analysis/confusion.js";
+import { confusionMatrix, perClassAccuracy, accuracy, type ConfusionMatrix } from "../../lib/analysis/predictions/confusion.js";
 import { mulberry32, sampleIndices } from "../../lib/random.js";
 import { pacedPause } from "../../lib/next-task.js";
 

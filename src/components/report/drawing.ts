@@ -3,7 +3,7 @@
 import { preprocessDrawing } from "../../lib/analysis/digit-preprocess.js";
 import { networkActivations, type ActivationCache } from "../../lib/network/forward.js";
 import { LOGITS } from "../../lib/network/network.js";
-import { channelUnits } from "../../lib/analysis/channels.js";
+import { channelUnits } from "../../lib/analysis/units/channels.js";
 import type { DrawingValue } from "../drawing-pad.js";
 import { digitCanvas } from "../digit-canvas.js";
 import { activationBars } from "../activation-bars.js";

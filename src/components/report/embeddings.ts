@@ -4,12 +4,12 @@
 import type { ActivationCache } from "../../lib/network/forward.js";
 import type { ActivationMatrix } from "../../lib/analysis/types.js";
 import { requireArray } from "../../lib/codecs/tensor-bundle.js";
-import { selectRows, randomUnitSubsets } from "../../lib/analysis/embedding-subsets.js";
-import { selectivity, topUnitsPerClass } from "../../lib/analysis/selectivity.js";
-import { oneVsRest } from "../../lib/analysis/subspace-separation.js";
-import { channelUnits } from "../../lib/analysis/channels.js";
-import { pca } from "../../lib/analysis/pca.js";
-import { checkUmapParameters } from "../../lib/analysis/umap-embedding.js";
+import { selectRows, randomUnitSubsets } from "../../lib/analysis/embeddings/embedding-subsets.js";
+import { selectivity, topUnitsPerClass } from "../../lib/analysis/units/selectivity.js";
+import { oneVsRest } from "../../lib/analysis/embeddings/subspace-separation.js";
+import { channelUnits } from "../../lib/analysis/units/channels.js";
+import { pca } from "../../lib/analysis/embeddings/pca.js";
+import { checkUmapParameters } from "../../lib/analysis/embeddings/umap-embedding.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { mulberry32, sampleIndices } from "../../lib/random.js";
 import { workerTask, Comlink, CancelledError } from "../../runtime/worker-task.js";

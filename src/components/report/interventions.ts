@@ -1,7 +1,7 @@
 // Report section: ablate or scale units of any hidden layer and see what happens to every test
 // image: accuracy per class against the unmodified network, the confusion matrix and its change,
 // the largest prediction shifts, and per-class accuracy over a sweep of scales.
-import { confusionMatrix, confusionDelta, perClassAccuracy, predictionShifts, accuracy } from "../../lib/analysis/confusion.js";
+import { confusionMatrix, confusionDelta, perClassAccuracy, predictionShifts, accuracy } from "../../lib/analysis/predictions/confusion.js";
 import { parseUnitList } from "../../lib/parse-units.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { perClassAccuracyChart } from "../accuracy-bars.js";

@@ -2,9 +2,9 @@
 // with the units that rank highest per class by selectivity, mean activation and logit gradient.
 import type { ActivationCache } from "../../lib/network/forward.js";
 import type { ClassUnitMatrix } from "../../lib/analysis/types.js";
-import { selectivity, topUnitsPerClass, type TopUnits } from "../../lib/analysis/selectivity.js";
-import { classMeans } from "../../lib/analysis/class-means.js";
-import { channelUnits } from "../../lib/analysis/channels.js";
+import { selectivity, topUnitsPerClass, type TopUnits } from "../../lib/analysis/units/selectivity.js";
+import { classMeans } from "../../lib/analysis/units/class-means.js";
+import { channelUnits } from "../../lib/analysis/units/channels.js";
 import { classLogitGradients } from "../../lib/network/gradients.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { heatmap } from "../heatmap.js";
