@@ -12,6 +12,7 @@ import { meanPenalty, penaltyProblems, trainingObjective, type PenaltyReport, ty
 import { formatBatchLine, formatCount, formatEpochLine, formatPenaltyLine } from "./progress.js";
 import type { TrainConfig } from "../../src/lib/models/training-config.js";
 import type { EpochMetrics } from "../../src/lib/models/training-record.js";
+import { isPositiveInteger } from "../../src/lib/validate-input.js";
 
 export interface ClassifierData {
   /** N*prod(inputShape) bytes, 0..255, image after image. */
@@ -63,9 +64,6 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-function isPositiveInteger(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0;
-}
 
 function checkConfig(config: TrainConfig): void {
   const problems: string[] = [];

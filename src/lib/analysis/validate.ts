@@ -1,9 +1,10 @@
 // Shape checks at the entry of every analysis: a wrong shape must fail loudly with what was
 // expected and what was found, not silently read past the end of a typed array.
 import type { ActivationMatrix, ClassUnitMatrix } from "./types.js";
+import { isPositiveInteger } from "../validate-input.js";
 
 export function assertPositiveInteger(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) {
+  if (!isPositiveInteger(value)) {
     throw new Error(`${name}: expected a positive integer, found ${value}`);
   }
 }

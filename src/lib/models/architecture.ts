@@ -6,6 +6,7 @@ import type { SymbolicTensor } from "@tensorflow/tfjs";
 import { deriveSeed } from "../random.js";
 import type { TF, LayersModel } from "../tf-types.js";
 import { LOGITS } from "../network/network.js";
+import { isPositiveInteger } from "../validate-input.js";
 
 export type LayerSpec =
   /** (x - mean) / std with the scalar pixel statistics of the training set (BuildOptions.inputStats). */
@@ -85,7 +86,6 @@ function layerNames(layers: LayerSpec[]): string[] {
   });
 }
 
-const isPositiveInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
 
 const formatShape = (shape: number[]) => `[${shape.join(", ")}]`;
 

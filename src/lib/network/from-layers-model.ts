@@ -2,6 +2,7 @@
 // without tfjs: the topology's layer configs and the weight manifest are plain JSON, and the
 // weights are float32 arrays laid out one after another. The same reader serves the final
 // weights and every per-epoch snapshot (which stores weights under the manifest's names).
+import { isPositiveInteger } from "../validate-input.js";
 import { layerOutputShapes, validateNetwork, type Network, type NetworkLayer } from "./network.js";
 
 /** Weights by the names the tfjs manifest gives them, e.g. "dense_1/kernel". */
@@ -71,7 +72,7 @@ function layerList(modelJson: LayersModelJson, source: string): { name: string; 
 
 const pair = (value: unknown, what: string): [number, number] => {
   const list = typeof value === "number" ? [value, value] : value;
-  if (!Array.isArray(list) || list.length !== 2 || !list.every((v) => Number.isInteger(v) && v > 0)) {
+  if (!Array.isArray(list) || list.length !== 2 || !list.every(isPositiveInteger)) {
     throw new Error(`${what} must be a positive integer or a pair of them, found ${JSON.stringify(value)}`);
   }
   return [list[0], list[1]];
@@ -198,7 +199,7 @@ function readLayer(className: string, name: string, config: Record<string, unkno
       return [{ kind: "flatten", name }];
     case "Reshape": {
       const target = config.target_shape ?? config.targetShape;
-      if (!Array.isArray(target) || !target.every((d) => Number.isInteger(d) && d > 0)) {
+      if (!Array.isArray(target) || !target.every(isPositiveInteger)) {
         throw new Error(`${where}: target_shape must be a list of positive integers, found ${JSON.stringify(target)}`);
       }
       return [{ kind: "reshape", name, shape: target as number[] }];

@@ -6,6 +6,7 @@
 // Activations are named after the layer that produces them ("dense_1", "relu_1", "conv_2",
 // "logits"). Layers that only pass values on (dropout at inference, flatten, reshape) and the
 // input standardization are not activations of their own.
+import { isPositiveInteger } from "../validate-input.js";
 
 /** y = x · kernel + bias; kernel is inputSize × units, row-major (kernel[i * units + j]). */
 export interface DenseLayer {
@@ -104,7 +105,6 @@ export interface ActivationInfo {
 }
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-const isPositiveInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
 
 function convOutputSize(input: number, kernel: number, stride: number, padding: "valid" | "same"): number {
   return padding === "same" ? Math.ceil(input / stride) : Math.floor((input - kernel) / stride) + 1;
