@@ -62,18 +62,23 @@ export function driftSection(ctx: ReportContext, epochs: EpochActivations[], { w
   return driftChart(driftRows(epochs, layerChoices(ctx, "hidden")), { width });
 }
 
-/** Dead and nearly dead ReLU units per epoch. */
+/** A conv channel counts as active on an image when any of its positions is: its spatial max. */
+const asUnits = (m: ActivationCache[string]) => channelUnits(m, "max");
+
+/** Dead and nearly dead ReLU units (conv channels) per epoch. */
 export function deadUnitsOverTraining(ctx: ReportContext, epochs: EpochActivations[], { width }: Sized): Element {
-  return deadUnitsChart(deadUnitRows(epochs, layerChoices(ctx, "relu")), { width });
+  const relu = layerChoices(ctx, "relu");
+  const asChannels = epochs.map((e) => ({ epoch: e.epoch, layers: Object.fromEntries(relu.map((l) => [l, asUnits(e.layers[l])])) }));
+  return deadUnitsChart(deadUnitRows(asChannels, relu), { width });
 }
 
-/** Dead units of the final model on the whole test set, per ReLU layer. */
+/** Dead units (conv channels) of the final model on the whole test set, per ReLU layer. */
 export function deadUnitsTable(ctx: ReportContext, final: ActivationCache): Element {
   return table(
     layerChoices(ctx, "relu").map((layer) => {
-      const c = classifyUnits(final[layer]);
+      const c = classifyUnits(asUnits(final[layer]));
       const dead = c.status.flatMap((s, i) => (s === "dead" ? [i] : []));
-      return { layer, units: final[layer].cols, dead: c.dead, "nearly dead": c.nearlyDead, alive: c.alive, "dead units": dead.join(", ") || "none" };
+      return { layer, units: c.status.length, dead: c.dead, "nearly dead": c.nearlyDead, alive: c.alive, "dead units": dead.join(", ") || "none" };
     }),
   );
 }

@@ -4,7 +4,7 @@ import type { ActivationCache } from "../../lib/network/forward.js";
 import type { ClassUnitMatrix } from "../../lib/analysis/types.js";
 import { selectivity, topUnitsPerClass, type TopUnits } from "../../lib/analysis/units/selectivity.js";
 import { classMeans } from "../../lib/analysis/units/class-means.js";
-import { channelUnits } from "../../lib/analysis/units/channels.js";
+import { channelUnits, type SpatialReduction } from "../../lib/analysis/units/channels.js";
 import { classLogitGradients } from "../../lib/network/gradients.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { heatmap } from "../heatmap.js";
@@ -14,6 +14,10 @@ import type { ReportContext } from "./context.js";
 
 export interface LayerSelectivity {
   layer: string;
+  /** How a conv channel's map became one number per image (flat layers: as they are). */
+  reduction: SpatialReduction;
+  /** Whether the layer is a conv map (its units are channels). */
+  spatial: boolean;
   /** S per class and unit (see lib/analysis/selectivity.ts). */
   selectivity: ClassUnitMatrix;
   means: ClassUnitMatrix;
@@ -21,11 +25,13 @@ export interface LayerSelectivity {
   gradients: ClassUnitMatrix;
 }
 
-export async function layerSelectivity(ctx: ReportContext, final: ActivationCache, layer: string): Promise<LayerSelectivity> {
+export async function layerSelectivity(ctx: ReportContext, final: ActivationCache, layer: string, reduction: SpatialReduction = "mean"): Promise<LayerSelectivity> {
   const { testSet, classNames } = ctx;
-  const units = channelUnits(final[layer]);
+  const units = channelUnits(final[layer], reduction);
   return {
     layer,
+    reduction,
+    spatial: (final[layer].shape?.length ?? 1) === 3,
     selectivity: selectivity(units, testSet.labels, classNames.length),
     means: classMeans(units, testSet.labels, classNames.length),
     gradients: await classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, { batchSize: 1000 }),
@@ -44,7 +50,7 @@ export function selectivityHeatmap(ctx: ReportContext, result: LayerSelectivity,
     yLabel: "class",
     scheme: "diverging",
     domain: [-1, 1],
-    title: "Selectivity S",
+    title: result.spatial ? `Selectivity S of each channel's spatial ${result.reduction}` : "Selectivity S",
     valueLabel: "S",
     width,
   });
