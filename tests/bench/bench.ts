@@ -12,6 +12,7 @@ import { buildMlp } from "../../src/lib/models/mlp.js";
 import { BASELINE_MLP } from "../../data-loaders/models/baseline-mlp.js";
 import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { root } from "../e2e/harness.js";
+import { benchCnnTraining } from "./cnn-training.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
 
 interface Row {
@@ -113,6 +114,7 @@ const skip = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 if (!skip.has("training")) {
   await trainingThroughput("wasm", 60_000);
   await trainingThroughput("cpu", 12_800);
+  rows.push(...(await benchCnnTraining({ images: 60_000 })));
 }
 if (!skip.has("build")) await buildTimes();
 const pages = skip.has("pages") ? [] : await pageDownloads();
