@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { readDataset, type Dataset } from "../dataset/read-dataset.js";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
+import { KERNEL_CODE } from "../training/kernels/build-kernels.js";
 import { initTrainingBackend } from "../training/node-backend.js";
 import { trainClassifier, type EpochMetrics, type TrainConfig } from "../training/train.js";
 import { writeLayersModel } from "../training/export-layers.js";
@@ -37,10 +38,11 @@ export interface TrainingRecord {
 export const HISTORY_FILE = "history.json";
 export const SNAPSHOTS_FILE = "snapshots.bin";
 
-/** Code whose change must retrain: the training loop, the model and the snapshot format. */
+/** Code whose change must retrain: the training loop and kernels, the model and the snapshot format. */
 const TRAINING_CODE = [
   "data-loaders/models",
   "data-loaders/training",
+  ...KERNEL_CODE,
   "data-loaders/cache",
   "src/lib/models",
   "src/lib/mlp/weights.ts",
