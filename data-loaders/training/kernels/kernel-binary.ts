@@ -13,7 +13,9 @@ export const KERNEL_EXPORTS = {
   transpose: 4,
   matMul: 7,
   maxPool: 14,
+  maxPool2x2: 6,
   maxPoolGrad: 15,
+  maxPoolGrad2x2: 7,
   sumRows: 4,
 } as const;
 

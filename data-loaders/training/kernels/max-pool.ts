@@ -23,6 +23,13 @@ function poolInfo(tf: TF, kernel: string, x: TensorInfo, attrs: PoolAttrs): back
   return tf.backend_util.computePool2DInfo(x.shape as Shape4, attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
 }
 
+/** 2x2 windows at stride 2 with no padding on any side: the kernels' fast path. */
+function isPlain2x2(info: backend_util.Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  const unpadded = padInfo.top === 0 && padInfo.left === 0 && padInfo.bottom === 0 && padInfo.right === 0;
+  return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && unpadded;
+}
+
 /** The kernel's geometry arguments: n, h, w, c, oh, ow, fh, fw, sh, sw, top, left. */
 function geometry(info: backend_util.Conv2DInfo): [number, number, number, number, number, number, number, number, number, number, number, number] {
   return [
@@ -50,7 +57,9 @@ export function makeMaxPool(tf: TF, module: WebAssembly.Module) {
       expectFloat32("MaxPool", "x", x, [info.batchSize, info.inHeight, info.inWidth, info.inChannels]);
       const backend = asWasmBackend(rawBackend);
       const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], "float32");
-      kernelsOnHeap(module, rawBackend).maxPool(heapOffset(backend, x, "x"), heapOffset(backend, y, "y"), ...geometry(info));
+      const kernels = kernelsOnHeap(module, rawBackend);
+      if (isPlain2x2(info)) kernels.maxPool2x2(heapOffset(backend, x, "x"), heapOffset(backend, y, "y"), info.batchSize, info.inHeight, info.inWidth, info.inChannels);
+      else kernels.maxPool(heapOffset(backend, x, "x"), heapOffset(backend, y, "y"), ...geometry(info));
       return y;
     };
 }
@@ -65,7 +74,10 @@ export function makeMaxPoolGrad(tf: TF, module: WebAssembly.Module) {
       expectFloat32("MaxPoolGrad", "dy", dy, [info.batchSize, info.outHeight, info.outWidth, info.outChannels]);
       const backend = asWasmBackend(rawBackend);
       const dx = backend.makeOutput([...input.shape], "float32");
-      kernelsOnHeap(module, rawBackend).maxPoolGrad(heapOffset(backend, input, "input"), heapOffset(backend, dy, "dy"), heapOffset(backend, dx, "dx"), ...geometry(info));
+      const kernels = kernelsOnHeap(module, rawBackend);
+      const [inputOffset, dyOffset, dxOffset] = [heapOffset(backend, input, "input"), heapOffset(backend, dy, "dy"), heapOffset(backend, dx, "dx")];
+      if (isPlain2x2(info)) kernels.maxPoolGrad2x2(inputOffset, dyOffset, dxOffset, info.batchSize, info.inHeight, info.inWidth, info.inChannels);
+      else kernels.maxPoolGrad(inputOffset, dyOffset, dxOffset, ...geometry(info));
       return dx;
     };
 }

@@ -5,4 +5,4 @@ export { addBias, sumRows } from "./bias";
 export { conv2d, conv2dFilterGrad, conv2dInputGrad } from "./conv";
 export { flipFilter, scatterImage, transpose } from "./layout";
 export { matMul } from "./matmul";
-export { maxPool, maxPoolGrad } from "./pool";
+export { maxPool, maxPool2x2, maxPoolGrad, maxPoolGrad2x2 } from "./pool";

@@ -31,7 +31,8 @@ const random = mulberry32(4);
 const fill = (shape: Shape4, draw: () => number) => Float32Array.from({ length: sizeOf(shape) }, draw);
 
 const pools: [string, Pool][] = [
-  ["2x2 stride 2 valid (the CNN's)", { filterSize: 2, strides: 2, pad: "valid" }],
+  ["2x2 stride 2 valid (the CNN's; a fast path)", { filterSize: 2, strides: 2, pad: "valid" }],
+  ["2x2 stride 2 same (padded at the bottom and right on odd sizes)", { filterSize: 2, strides: 2, pad: "same" }],
   ["3x3 stride 2 same (padding, overlap)", { filterSize: 3, strides: 2, pad: "same" }],
   ["3x3 stride 1 same (heavy overlap)", { filterSize: 3, strides: 1, pad: "same" }],
   ["2x3 window, strides [1, 2], valid", { filterSize: [2, 3], strides: [1, 2], pad: "valid" }],
