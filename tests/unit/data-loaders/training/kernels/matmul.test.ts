@@ -1,6 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { OUR_KERNEL } from "../../../../../data-loaders/training/kernels/wasm-kernel-access.js";
+import type { Tensor, Tensor1D, Tensor2D } from "@tensorflow/tfjs";
 import { assertMatchesCpu, onBackend, randomValues, sizeOf, tf } from "./compare-backends.js";
 
 function product(aShape: number[], bShape: number[], transposeA: boolean, transposeB: boolean) {
@@ -12,10 +13,38 @@ function shapes(m: number, k: number, n: number, transposeA: boolean, transposeB
   return [transposeA ? [k, m] : [m, k], transposeB ? [n, k] : [k, n]];
 }
 
-describe("wasm BatchMatMul", () => {
-  test("our kernel is the one registered", () => {
-    assert.equal((tf.getKernel("BatchMatMul", "wasm") as unknown as Record<symbol, unknown>)[OUR_KERNEL], true);
+/** A Dense layer's forward product with a bias, and its gradients w.r.t. x, the kernel and the bias. */
+function denseAndGradients(batch: number, inputs: number, units: number, activation: "linear" | "relu") {
+  return () => {
+    const x = tf.tensor2d(randomValues(batch * inputs, 3), [batch, inputs]);
+    const kernel = tf.tensor2d(randomValues(inputs * units, 4), [inputs, units]);
+    const bias = tf.tensor1d(randomValues(units, 5));
+    const dense = (xi: Tensor, ki: Tensor, bi: Tensor) => tf.fused.matMul({ a: xi as Tensor2D, b: ki as Tensor2D, bias: bi as Tensor1D, activation });
+    const output = dense(x, kernel, bias);
+    const weights = tf.tensor(randomValues(output.size, 6), output.shape);
+    return [output, ...tf.grads((xi: Tensor, ki: Tensor, bi: Tensor) => tf.sum(tf.mul(dense(xi, ki, bi), weights)))([x, kernel, bias])];
+  };
+}
+
+describe("wasm BatchMatMul and _FusedMatMul", () => {
+  test("our kernels are the ones registered", () => {
+    for (const name of ["BatchMatMul", "_FusedMatMul"]) {
+      assert.equal((tf.getKernel(name, "wasm") as unknown as Record<symbol, unknown>)[OUR_KERNEL], true, name);
+    }
   });
+
+  for (const [batch, inputs, units] of [
+    [64, 784, 32],
+    [64, 400, 32],
+    [1, 7, 5],
+    [3, 5, 10],
+  ]) {
+    for (const activation of ["linear", "relu"] as const) {
+      test(`a Dense layer's product with a bias (${activation}; relu is left to tfjs) and its gradients match the cpu backend: [${batch}, ${inputs}] · [${inputs}, ${units}]`, async () => {
+        await assertMatchesCpu(`dense ${batch}x${inputs}x${units} ${activation}`, denseAndGradients(batch, inputs, units, activation));
+      });
+    }
+  }
 
   const cases: [string, number[], number[], boolean, boolean][] = [
     ["Aᵀ·B (dense weight gradient)", [64, 37], [64, 5], true, false],
