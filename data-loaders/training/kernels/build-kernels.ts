@@ -22,10 +22,10 @@ const ENTRY = "index.ts";
  * Baseline SIMD (no relaxed FMA, so rounding is the same on every machine), no runtime beyond a
  * stub that is never called, and tfjs-backend-wasm's heap as the module's memory.
  */
-export const ASC_FLAGS = ["--enable", "simd", "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--use", "abort="] as const;
+const ASC_FLAGS = ["--enable", "simd", "-O3", "--noAssert", "--runtime", "stub", "--importMemory", "--use", "abort="] as const;
 
 /** <project root>/.cache/wasm, or env KERNEL_CACHE_DIR. */
-export function kernelCacheDir(): string {
+function kernelCacheDir(): string {
   const fromEnv = process.env.KERNEL_CACHE_DIR?.trim();
   return fromEnv ? fromEnv : join(projectRoot(), ".cache", "wasm");
 }

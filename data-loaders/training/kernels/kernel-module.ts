@@ -10,7 +10,7 @@ export type TrainingKernels = { [Name in keyof typeof KERNEL_EXPORTS]: (...args:
 
 const instances = new WeakMap<WebAssembly.Memory, TrainingKernels>();
 
-export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): TrainingKernels {
+function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): TrainingKernels {
   const { exports } = new WebAssembly.Instance(module, { env: { memory } });
   for (const [name, arity] of Object.entries(KERNEL_EXPORTS)) {
     const fn = exports[name];

@@ -44,20 +44,6 @@ export function heapOffset(backend: WasmBackendAccess, info: TensorInfo, what: s
   return view.byteOffset;
 }
 
-/** The registered wasm implementation of a kernel, for kernels built from other kernels. */
-export function wasmKernel(tf: TF, kernelName: string): KernelFunc {
-  const config = tf.getKernel(kernelName, "wasm");
-  if (config === undefined) throw new Error(`wasm kernel: tfjs-backend-wasm has no "${kernelName}" kernel registered`);
-  return config.kernelFunc;
-}
-
-/** Runs a kernel function that is known to return exactly one output. */
-export function runSingle(kernel: KernelFunc, inputs: Record<string, TensorInfo>, backend: unknown, attrs: NamedAttrMap): TensorInfo {
-  const result = kernel({ inputs, backend: backend as object, attrs });
-  if (Array.isArray(result)) throw new Error("wasm kernel: expected a single output from a helper kernel");
-  return result;
-}
-
 /** Marks our kernels, so that registering twice is harmless and tests can tell them apart. */
 export const OUR_KERNEL = Symbol.for("mnist-interpretability.training-kernel");
 
