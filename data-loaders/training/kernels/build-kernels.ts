@@ -31,8 +31,13 @@ function kernelCacheDir(): string {
 }
 
 async function compilerVersion(): Promise<string> {
-  const require = createRequire(import.meta.url);
-  const manifest = JSON.parse(await readFile(require.resolve("assemblyscript/package.json"), "utf8")) as { version?: string };
+  let manifestPath: string;
+  try {
+    manifestPath = createRequire(import.meta.url).resolve("assemblyscript/package.json");
+  } catch {
+    throw new Error("training kernels: the AssemblyScript compiler is not installed (devDependency assemblyscript; run npm ci without --omit=dev)");
+  }
+  const manifest = JSON.parse(await readFile(manifestPath, "utf8")) as { version?: string };
   if (typeof manifest.version !== "string") throw new Error("training kernels: assemblyscript/package.json has no version");
   return manifest.version;
 }
