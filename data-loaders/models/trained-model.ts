@@ -8,6 +8,7 @@ import { readDataset, type Dataset } from "../dataset/read-dataset.js";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
 import { initTrainingBackend, requestedTrainingBackend } from "../training/node-backend.js";
 import { trainClassifier } from "../training/train.js";
+import { KERNEL_CODE } from "../training/kernels/build-kernels.js";
 import { writeLayersModel } from "../training/export-layers.js";
 import { readNamedWeights } from "../training/named-weights.js";
 import { pixelStats } from "../training/pixel-stats.js";
@@ -26,6 +27,7 @@ export const MODEL_FILES = ["model.json", "weights.bin", HISTORY_FILE, SNAPSHOTS
 const TRAINING_CODE = [
   "data-loaders/models/trained-model.ts",
   "data-loaders/training",
+  ...KERNEL_CODE,
   "src/lib/models/architecture.ts",
   "src/lib/network/snapshots.ts",
   "src/lib/codecs",

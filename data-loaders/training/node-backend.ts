@@ -1,16 +1,14 @@
 // Chooses the tfjs backend that build-time training runs on. In Node the wasm backend (XNNPACK,
 // SIMD, one thread) trains our small models many times faster than the pure-JS cpu backend, so it
 // is the default; cpu remains as the fallback and as the reference for numerical checks. On wasm
-// we also install our own kernels: the conv filter gradient wasm lacks, and faster versions of
-// transposed matMul, stride-1 conv input gradients and max-pool gradients.
+// we also install our own SIMD kernels (./kernels): the conv filter gradient wasm lacks, and
+// faster conv input gradients, max pooling, matrix products and bias sums.
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import type { TF } from "../../src/lib/tf-types.js";
-import { registerWasmConvGradients } from "./wasm-conv-gradients.js";
-import { registerWasmFastMatMul } from "./wasm-fast-matmul.js";
-import { registerWasmPoolGradients } from "./wasm-pool-gradients.js";
+import { registerTrainingKernels } from "./kernels/register-kernels.js";
 
 export type TrainingBackendName = "wasm" | "cpu";
 
@@ -56,9 +54,12 @@ export function requestedTrainingBackend(): TrainingBackendName | "auto" {
   return requestedBackend(undefined);
 }
 
-/** Switches to wasm; resolves to null on success or to the reason it failed. */
+/** Switches to wasm with our kernels; resolves to null on success or to the reason it failed. */
 async function tryWasm(directory: string): Promise<string | null> {
   try {
+    // Registered before the switch, so that the setup of the tfjs kernels we keep as fallbacks
+    // runs with the backend.
+    await registerTrainingKernels(tf);
     setWasmPaths(directory.endsWith(sep) || directory.endsWith("/") ? directory : directory + sep);
     // setBackend reports failure through its boolean (and getBackend may still name the failed
     // backend afterwards), so the boolean is the only thing to trust.
@@ -89,10 +90,6 @@ export async function initTrainingBackend(options: TrainingBackendOptions = {}):
     await useCpu();
     return { tf, backend: tf.getBackend() };
   }
-  // Kernel overrides are registered before the switch so that their setup runs with the backend.
-  registerWasmConvGradients(tf);
-  registerWasmPoolGradients(tf);
-  registerWasmFastMatMul(tf);
   const failure = await tryWasm(options.wasmDirectory ?? wasmBinaryDirectory());
   if (failure === null) return { tf, backend: "wasm" };
   if (requested === "wasm") {

@@ -14,6 +14,7 @@ import type { TrainingRecord } from "../../src/lib/models/training-record.js";
 import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { acquireBuildLock } from "../../data-loaders/build/build-lock.js";
 import { root } from "../e2e/harness.js";
+import { benchCnnTraining } from "./cnn-training.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
 import { benchPageSettle } from "./page-settle.js";
 
@@ -136,6 +137,7 @@ const skip = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 if (!skip.has("training")) {
   await trainingThroughput("wasm", 60_000);
   await trainingThroughput("cpu", 12_800);
+  rows.push(...(await benchCnnTraining({ images: 60_000 })));
 }
 if (!skip.has("build")) await buildTimes();
 const pages = skip.has("pages") ? [] : await pageDownloads();

@@ -3,26 +3,23 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { initTrainingBackend, wasmBinaryDirectory } from "../../../../data-loaders/training/node-backend.js";
+import { TRAINING_KERNEL_NAMES } from "../../../../data-loaders/training/kernels/register-kernels.js";
+import { OUR_KERNEL } from "../../../../data-loaders/training/kernels/wasm-kernel-access.js";
 
 // The fallback when wasm cannot start is tested in node-backend-fallback.test.ts: a failed wasm
 // start cannot be undone within a process.
 
 describe("initTrainingBackend", () => {
-  test("defaults to wasm with the conv, pool and matmul kernels installed", async () => {
+  test("defaults to wasm with our training kernels installed", async () => {
     const saved = process.env.TRAIN_BACKEND;
     delete process.env.TRAIN_BACKEND;
     try {
       const { tf, backend } = await initTrainingBackend();
       assert.equal(backend, "wasm");
       assert.equal(tf.getBackend(), "wasm");
-      assert.ok(tf.getKernel("Conv2DBackpropFilter", "wasm") !== undefined);
-      for (const [kernel, marker] of [
-        ["BatchMatMul", "wasm-fast-matmul"],
-        ["MaxPoolGrad", "wasm-max-pool-grad"],
-        ["Conv2DBackpropInput", "wasm-conv-backprop-input"],
-      ]) {
-        const config = tf.getKernel(kernel, "wasm") as unknown as Record<symbol, unknown>;
-        assert.equal(config[Symbol.for(`mnist-interpretability.${marker}`)], true, `${kernel} is not the wrapped kernel`);
+      for (const kernel of TRAINING_KERNEL_NAMES) {
+        const config = tf.getKernel(kernel, "wasm") as unknown as Record<symbol, unknown> | undefined;
+        assert.equal(config?.[OUR_KERNEL], true, `${kernel} is not our kernel`);
       }
     } finally {
       if (saved !== undefined) process.env.TRAIN_BACKEND = saved;
