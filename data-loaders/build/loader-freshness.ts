@@ -15,10 +15,10 @@ export const FRAMEWORK_CACHES = new Set(["_node", "_npm", "_jsr", "_observablehq
 
 /**
  * Every environment variable that loader code reads (data-loaders/, src/data/, src/lib/):
- * the dataset folder, the training backend, the artifact cache's location. A unit test greps
+ * the dataset folder, the training backend, the artifact and compiled-kernel caches. A unit test greps
  * the loader code and fails when one is missing here.
  */
-export const LOADER_ENV_SETTINGS = ["MNIST_DATA_DIR", "TRAIN_BACKEND", "ARTIFACT_CACHE_DIR"] as const;
+export const LOADER_ENV_SETTINGS = ["MNIST_DATA_DIR", "TRAIN_BACKEND", "ARTIFACT_CACHE_DIR", "KERNEL_CACHE_DIR"] as const;
 
 async function listFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];

@@ -9,7 +9,8 @@ import { readDataset, type Dataset } from "../../data-loaders/dataset/read-datas
 import { initTrainingBackend, type TrainingBackendName } from "../../data-loaders/training/node-backend.js";
 import { trainClassifier, type TrainConfig } from "../../data-loaders/training/train.js";
 import { imageBatch, oneHotBatch } from "../../data-loaders/training/batches.js";
-import { layerSeed } from "../../src/lib/models/mlp.js";
+import { buildModel } from "../../src/lib/models/architecture.js";
+import { CNN } from "../../src/lib/models/registry.js";
 import type { LayersModel, TF } from "../../src/lib/tf-types.js";
 import { projectRoot } from "../../data-loaders/cache/artifact-cache.js";
 
@@ -34,28 +35,9 @@ export interface CnnBenchOptions {
 const BATCH = 64;
 const SEED = 1;
 
-/**
- * The issue's CNN: flat [784] -> reshape [28,28,1] -> conv 8@3x3 -> relu -> max-pool 2 ->
- * conv 16@3x3 -> relu -> max-pool 2 -> flatten -> dense 32 -> relu -> dense 10 ("logits").
- * Valid padding, stride 1, seeded initializers.
- */
-export function buildBenchCnn(tf: TF, seed = SEED): LayersModel {
-  const input = tf.input({ shape: [784], name: "input" });
-  const layers = [
-    tf.layers.reshape({ targetShape: [28, 28, 1], name: "image" }),
-    tf.layers.conv2d({ filters: 8, kernelSize: 3, name: "conv_1", kernelInitializer: tf.initializers.heNormal({ seed: layerSeed(seed, 1) }) }),
-    tf.layers.activation({ activation: "relu", name: "relu_1" }),
-    tf.layers.maxPooling2d({ poolSize: 2, name: "pool_1" }),
-    tf.layers.conv2d({ filters: 16, kernelSize: 3, name: "conv_2", kernelInitializer: tf.initializers.heNormal({ seed: layerSeed(seed, 2) }) }),
-    tf.layers.activation({ activation: "relu", name: "relu_2" }),
-    tf.layers.maxPooling2d({ poolSize: 2, name: "pool_2" }),
-    tf.layers.flatten({ name: "flatten" }),
-    tf.layers.dense({ units: 32, name: "dense_1", kernelInitializer: tf.initializers.heNormal({ seed: layerSeed(seed, 3) }) }),
-    tf.layers.activation({ activation: "relu", name: "relu_3" }),
-    tf.layers.dense({ units: 10, name: "logits", kernelInitializer: tf.initializers.glorotUniform({ seed: layerSeed(seed, 4) }) }),
-  ];
-  const output = layers.reduce<SymbolicTensor>((x, layer) => layer.apply(x) as SymbolicTensor, input);
-  return tf.model({ inputs: input, outputs: output, name: "bench_cnn" });
+/** The registry's CNN (src/lib/models/registry.ts), built as the site trains it. */
+export function buildBenchCnn(tf: TF): LayersModel {
+  return buildModel(tf, CNN.architecture, { inputSize: 784, classes: 10 });
 }
 
 function trainingData(dataset: Dataset, images: number) {

@@ -27,6 +27,11 @@ export async function loadComparison(files: Record<string, ModelAttachments>, en
   );
 }
 
+/** The median over a layer's live units of each unit's best selectivity. */
+export function medianBestSelectivity(layer: { bestSelectivity: number[] }): number {
+  return median(layer.bestSelectivity);
+}
+
 export interface ComparisonRow {
   model: string;
   testAccuracy: number;
@@ -47,7 +52,7 @@ export function comparisonRows(models: readonly ComparedModel[], baseline: Compa
     testAccuracy: summary.testAccuracy,
     epochsToBaseline: firstEpochReaching(history, target),
     finalGap: generalizationGap(history).at(-1)!.gap,
-    layers: summary.layers.map((l) => ({ layer: l.layer, dead: l.dead, nearlyDead: l.nearlyDead, units: l.units, medianBestS: median(l.bestSelectivity) })),
+    layers: summary.layers.map((l) => ({ layer: l.layer, dead: l.dead, nearlyDead: l.nearlyDead, units: l.units, medianBestS: medianBestSelectivity(l) })),
     silhouette: summary.silhouette.value,
     backgroundMass: summary.saliency.backgroundMass,
     garbageMass: summary.saliency.garbageMass,

@@ -25,6 +25,8 @@ const SEED = 42;
 /** The setup of the public MNIST-neuron notebooks: plain SGD, lr 0.01, batch 64, 20 epochs. */
 const BASELINE_TRAINING: TrainConfig = { epochs: 20, batchSize: 64, learningRate: 0.01, optimizer: "sgd", seed: SEED };
 
+const conv = (filters: number): LayerSpec => ({ type: "conv2d", filters, kernelSize: 3 });
+const pool: LayerSpec = { type: "maxpool", size: 2 };
 const dense = (units: number): LayerSpec => ({ type: "dense", units });
 const relu: LayerSpec = { type: "relu" };
 const layernorm: LayerSpec = { type: "layernorm" };
@@ -38,7 +40,26 @@ function mlpVariant(name: string, title: string, change: string, layers: LayerSp
 /** Coefficients of the activation-L1 sweep (penalty = coefficient × mean over the batch of Σ|a| over relu_1 and relu_2). */
 export const ACTIVATION_L1_COEFFICIENTS = [1e-4, 1e-3, 1e-2];
 
+/**
+ * The CNN: conv 8@3×3 → ReLU → max-pool 2 → conv 16@3×3 → ReLU → max-pool 2 → dense 32 → ReLU →
+ * logits, on the flat pixels reshaped to 28×28×1 (valid padding, stride 1). Its dense 32 layer
+ * makes its neurons comparable with the MLPs'. Adam (lr 0.001) rather than the MLPs' plain SGD:
+ * Adam passes 98.5% test accuracy within a few epochs, where SGD at lr 0.01 needs several times
+ * as many, and epochs are the expensive part of this model's training.
+ */
+export const CNN: ModelEntry = {
+  name: "cnn",
+  title: "CNN",
+  change: "two conv layers (8 and 16 filters of 3×3, each followed by ReLU and 2×2 max-pooling) before a dense 32 layer",
+  page: "cnn",
+  architecture: { layers: [{ type: "reshape", shape: [28, 28, 1] }, conv(8), relu, pool, conv(16), relu, pool, { type: "flatten" }, dense(32), relu], seed: SEED },
+  train: { epochs: 8, batchSize: 64, learningRate: 0.001, optimizer: "adam", seed: SEED },
+  tsne: true,
+};
+
+/** Every model, the longest to train first (the build trains several at once, in this order). */
 export const MODELS: readonly ModelEntry[] = [
+  CNN,
   {
     name: "baseline-mlp",
     title: "Baseline",
