@@ -34,6 +34,8 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
     site = await openSite();
     ({ page, problems } = await openPage(site, "baseline-mlp.html?backend=wasm", { timeout: 300_000 }));
     await waitForCells(page);
+    // The worker-backed cells announce their progress and finish later.
+    for (const id of ["silhouette-chart", "subspace"]) await page.waitForSelector(`[data-testid=${id}]`);
     await page.waitForSelector("[data-umap-key]");
   });
   after(async () => site?.close());

@@ -83,27 +83,47 @@ export async function evaluateExportedModel(name: string): Promise<IndependentEv
     if (predicted[i] === labels[i]) correct++;
   }
 
+  // A conv layer's unit is a channel: active on an image when any position is > 0, and its value
+  // for selectivity is its mean over positions.
+  const channelsOf = (layer: string) => {
+    const shape = (model.getLayer(layer).outputShape as number[]).slice(1);
+    const channels = shape[shape.length - 1];
+    const positions = acts[layer].cols / channels;
+    return { channels, positions };
+  };
   const dead: Record<string, number[]> = {};
   const nearlyDead: Record<string, number[]> = {};
   const selectivity: Record<string, number[][]> = {};
   for (const layer of reluLayers) {
     const { cols, data } = acts[layer];
+    const { channels, positions } = channelsOf(layer);
+    const mean = new Float64Array(count * channels);
+    const active = new Uint8Array(count * channels);
+    for (let i = 0; i < count; i++) {
+      for (let p = 0; p < positions; p++) {
+        for (let u = 0; u < channels; u++) {
+          const v = data[i * cols + p * channels + u];
+          mean[i * channels + u] += v / positions;
+          if (v > 0) active[i * channels + u] = 1;
+        }
+      }
+    }
     dead[layer] = [];
     nearlyDead[layer] = [];
     selectivity[layer] = [];
-    for (let u = 0; u < cols; u++) {
-      let active = 0;
-      for (let i = 0; i < count; i++) if (data[i * cols + u] > 0) active++;
-      if (active === 0) dead[layer].push(u);
-      else if (active < 0.01 * count) nearlyDead[layer].push(u);
+    for (let u = 0; u < channels; u++) {
+      let on = 0;
+      for (let i = 0; i < count; i++) on += active[i * channels + u];
+      if (on === 0) dead[layer].push(u);
+      else if (on < 0.01 * count) nearlyDead[layer].push(u);
     }
     for (let c = 0; c < classes; c++) {
       const row: number[] = [];
-      for (let u = 0; u < cols; u++) {
+      for (let u = 0; u < channels; u++) {
         let inSum = 0, inN = 0, outSum = 0, outN = 0;
         for (let i = 0; i < count; i++) {
-          if (labels[i] === c) (inSum += data[i * cols + u]), inN++;
-          else (outSum += data[i * cols + u]), outN++;
+          if (labels[i] === c) (inSum += mean[i * channels + u]), inN++;
+          else (outSum += mean[i * channels + u]), outN++;
         }
         const muC = inSum / inN;
         const muRest = outSum / outN;
@@ -115,10 +135,12 @@ export async function evaluateExportedModel(name: string): Promise<IndependentEv
 
   const scaledAccuracy = (layer: string, unit: number, scale: number) => {
     const start = layers.findIndex((l) => l.name === layer);
-    const { cols, data } = acts[layer] ?? (() => { throw new Error(`independent evaluation: ${layer} was not recorded`); })();
-    const scaled = Float32Array.from(data, (v, i) => (i % cols === unit ? v * scale : v));
+    if (!acts[layer]) throw new Error(`independent evaluation: ${layer} was not recorded`);
+    const { data } = acts[layer];
+    const { channels } = channelsOf(layer);
+    const scaled = Float32Array.from(data, (v, i) => (i % channels === unit ? v * scale : v));
     const logits = tf.tidy(() => {
-      let x: Tensor = tf.tensor2d(scaled, [count, cols]);
+      let x: Tensor = tf.tensor(scaled, [count, ...(model.getLayer(layer).outputShape as number[]).slice(1)]);
       for (const next of layers.slice(start + 1)) x = next.apply(x, { training: false }) as Tensor;
       return x.dataSync();
     });

@@ -17,7 +17,7 @@ export async function featureMapInput(ctx: ReportContext, imageIndex: unknown, d
   const { testSet } = ctx;
   let input = drawing ? preprocessDrawing(drawing.gray, drawing.width, drawing.height) : null;
   if (!input) {
-    const checked = checkNumberInput(imageIndex, { label: "Test image #", min: 0, max: testSet.count - 1, integer: true });
+    const checked = checkNumberInput(imageIndex, { label: "Maps: test image #", min: 0, max: testSet.count - 1, integer: true });
     if (checked.error !== null) return { error: checked.error };
     const pixels = testSet.rows * testSet.cols;
     input = Float32Array.from(testSet.images.subarray(checked.value * pixels, (checked.value + 1) * pixels), (v) => v / 255);

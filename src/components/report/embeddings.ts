@@ -19,6 +19,7 @@ import { silhouetteChart } from "../silhouette-chart.js";
 import { cellError } from "../cell-error.js";
 import { rangeControl, selectControl, type Control } from "../controls.js";
 import { table } from "./table.js";
+import { announce, pendingView, type Pending } from "./pending.js";
 import { layerChoices, pct, count, type ReportContext } from "./context.js";
 
 /** The layer the maps show: the one t-SNE was computed for, else the last ReLU layer. */
@@ -113,7 +114,9 @@ export async function* umapRun(ctx: ReportContext, final: ActivationCache, worke
     invalidation,
   );
   let finished = false;
-  void result.finally(() => ((finished = true), wake()));
+  const finish = () => ((finished = true), wake());
+  // then(finish, finish) rather than finally(): a cancelled run must not leave an unhandled rejection.
+  result.then(finish, finish);
   yield { done: false, epoch: 0, epochs: 0 };
   while (!finished) {
     await new Promise<void>((resolve) => (wake = resolve));
@@ -165,28 +168,37 @@ export function subspaceInputs(ctx: ReportContext, final: ActivationCache, layer
 
 export type SilhouetteRows = Awaited<ReturnType<EmbeddingWorkerApi["silhouetteByK"]>>;
 
-/** Silhouette against k for the top-k selective units and random k-subsets (in a worker). */
-export function silhouettesByK(inputs: SubspaceInputs, workerUrl: string, invalidation: Promise<unknown>): Promise<SilhouetteRows> {
-  return workerTask<EmbeddingWorkerApi, SilhouetteRows>(workerUrl, (api) => api.silhouetteByK(inputs.matrix, inputs.labels, inputs.ranked, { randomCount: 5, seed: 100 }), invalidation);
+/** Silhouette against k for the top-k selective units and random k-subsets (in a worker, announced). */
+export function silhouettesByK(inputs: SubspaceInputs, workerUrl: string, invalidation: Promise<unknown>): AsyncGenerator<Pending<SilhouetteRows>> {
+  const subsets = inputs.matrix.cols * 6;
+  return announce(
+    `Computing silhouettes of about ${subsets} unit subsets of ${inputs.layer} on ${count(inputs.matrix.rows)} images…`,
+    workerTask<EmbeddingWorkerApi, SilhouetteRows>(workerUrl, (api) => api.silhouetteByK(inputs.matrix, inputs.labels, inputs.ranked, { randomCount: 5, seed: 100 }), invalidation),
+  );
 }
 
-export function silhouettesByKChart(rows: SilhouetteRows, { width }: { width: number }): Element {
-  return silhouetteChart(rows, { width });
+export function silhouettesByKChart(rows: Pending<SilhouetteRows>, { width }: { width: number }): Element {
+  return pendingView(rows) ?? silhouetteChart((rows as { value: SilhouetteRows }).value, { width });
 }
 
 const SUBSPACE_KINDS = ["top-k selective", "random k"];
 
-/** The top-k selective units and one random k-subset: silhouettes, and UMAP maps of both (in a worker). */
-export async function subspaceComparison(inputs: SubspaceInputs, k: unknown, workerUrl: string, invalidation: Promise<unknown>): Promise<SubspaceResult[] | { error: string }> {
+/** The top-k selective units and one random k-subset: silhouettes, and UMAP maps of both (in a worker, announced). */
+export async function* subspaceComparison(inputs: SubspaceInputs, k: unknown, workerUrl: string, invalidation: Promise<unknown>): AsyncGenerator<Pending<SubspaceResult[]>> {
   const units = inputs.matrix.cols;
   const checked = checkNumberInput(k, { label: "k", min: 1, max: units, integer: true });
-  if (checked.error !== null) return { error: `${checked.error} (${inputs.layer} has ${units} units.)` };
+  if (checked.error !== null) return yield { state: "error", error: `${checked.error} (${inputs.layer} has ${units} units.)` };
   const sets = [inputs.ranked.slice(0, checked.value), randomUnitSubsets(units, checked.value, 1, 7 + checked.value)[0]];
-  return workerTask<EmbeddingWorkerApi, SubspaceResult[]>(workerUrl, (api) => api.subspaces(inputs.matrix, inputs.labels, sets, { nNeighbors: 15, minDist: 0.1, seed: 29 }), invalidation);
+  yield* announce(
+    `Comparing the ${checked.value} most selective units with ${checked.value} random ones: silhouettes and two UMAP maps of ${count(inputs.matrix.rows)} images…`,
+    workerTask<EmbeddingWorkerApi, SubspaceResult[]>(workerUrl, (api) => api.subspaces(inputs.matrix, inputs.labels, sets, { nNeighbors: 15, minDist: 0.1, seed: 29 }), invalidation),
+  );
 }
 
-export function subspaceFigure(ctx: ReportContext, inputs: SubspaceInputs, results: SubspaceResult[] | { error: string }, { width }: { width: number }): Element {
-  if ("error" in results) return cellError(results.error);
+export function subspaceFigure(ctx: ReportContext, inputs: SubspaceInputs, step: Pending<SubspaceResult[]>, { width }: { width: number }): Element {
+  const waiting = pendingView(step);
+  if (waiting) return waiting;
+  const results = (step as { value: SubspaceResult[] }).value;
   const box = document.createElement("div");
   box.dataset.testid = "subspace";
   box.append(
