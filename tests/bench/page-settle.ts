@@ -11,6 +11,12 @@ import type { CellTiming } from "./page-cells.js";
 /** Scripted control changes per page: each returns when the page has reacted. */
 const SCRIPTS: Record<string, ((page: Page) => Promise<void>)[]> = {
   "index.html": [(page) => select(page, "Class", "3")],
+  "cnn.html": [
+    (page) => typeInto(page, "Maps: test image #", "7"),
+    (page) => select(page, "Colour scale", "per map"),
+    (page) => typeInto(page, "Channel", "5"),
+    (page) => typeInto(page, "Scale", "2"),
+  ],
   "baseline-mlp.html": [
     (page) => typeInto(page, "Epoch", "5"),
     (page) => select(page, "Histogram layer", "relu_2"),
@@ -21,7 +27,7 @@ const SCRIPTS: Record<string, ((page: Page) => Promise<void>)[]> = {
     (page) => typeInto(page, "Test image #", "12"),
   ],
   "normalized-mlp.html": [
-    (page) => select(page, "Model", "layernorm-after-relu"),
+    (page) => select(page, "Model", "LayerNorm after ReLU"),
     (page) => typeInto(page, "Epoch", "5"),
     (page) => typeInto(page, "Scale", "2"),
     (page) => typeInto(page, "Test image #", "12"),
@@ -30,8 +36,9 @@ const SCRIPTS: Record<string, ((page: Page) => Promise<void>)[]> = {
 
 const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
 
-async function select(page: Page, label: string, value: string): Promise<void> {
-  await control(page, label).locator("select").selectOption(value);
+/** Picks an option by the text the reader sees. */
+async function select(page: Page, label: string, option: string): Promise<void> {
+  await control(page, label).locator("select").selectOption({ label: option });
   await settled(page);
 }
 

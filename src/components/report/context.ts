@@ -4,10 +4,9 @@
 // Each is computed once per model by the page and passed to the sections that need it.
 import type { TF } from "../../lib/tf-types.js";
 import type { ImageSet } from "../../lib/dataset-files.js";
-import type { ActivationCache } from "../../lib/network/forward.js";
-import type { EpochActivations } from "../../lib/analysis/units/training-drift.js";
+import type { EpochUnits } from "../../lib/analysis/units/training-drift.js";
 import type { LoadedModel } from "../../runtime/load-model.js";
-import { networkActivations } from "../../lib/network/forward.js";
+import { networkUnits, type LayerUnits } from "../../lib/network/units.js";
 import { activationNames, hiddenActivationNames, reluActivationNames, activationInfo } from "../../lib/network/network.js";
 import { createInterventionRunner, type InterventionRunner } from "../../lib/network/intervention.js";
 import { confusionMatrix, perClassAccuracy, accuracy, type ConfusionMatrix } from "../../lib/analysis/predictions/confusion.js";
@@ -59,19 +58,21 @@ export function evaluationSample(ctx: ReportContext, size = 2000, seed = 5): Eva
   return { rows: Uint32Array.from(rows), images, labels };
 }
 
-/** Every activation at every recorded epoch on the evaluation sample, one epoch at a time. */
-export async function activationsOverTraining(ctx: ReportContext, sample: EvaluationSample): Promise<EpochActivations[]> {
-  const result: EpochActivations[] = [];
+/** Every activation's units (see network/units.ts) at every recorded epoch on the evaluation sample. */
+export async function activationsOverTraining(ctx: ReportContext, sample: EvaluationSample): Promise<EpochUnits[]> {
+  const result: EpochUnits[] = [];
   for (const { epoch, network } of ctx.model.epochs) {
-    result.push({ epoch, layers: await networkActivations(ctx.tf, network, sample.images, sample.labels.length, { betweenBatches: ctx.pause, batchSize: 500 }) });
+    result.push({ epoch, layers: await networkUnits(ctx.tf, network, sample.images, sample.labels.length, { betweenBatches: ctx.pause, batchSize: 500 }) });
     await ctx.pause();
   }
   return result;
 }
 
-/** Every activation of the final network on the whole test set. */
-export function finalActivations(ctx: ReportContext): Promise<ActivationCache> {
-  return networkActivations(ctx.tf, ctx.model.network, ctx.testSet.images, ctx.testSet.count, { betweenBatches: ctx.pause, batchSize: 1000 });
+/** The units of every activation of the final network on the whole test set. */
+export type FinalUnits = Record<string, LayerUnits>;
+
+export function finalActivations(ctx: ReportContext): Promise<FinalUnits> {
+  return networkUnits(ctx.tf, ctx.model.network, ctx.testSet.images, ctx.testSet.count, { betweenBatches: ctx.pause, batchSize: 500 });
 }
 
 export interface CleanPredictions {
@@ -88,7 +89,7 @@ export interface CleanPredictions {
  */
 export async function cleanPredictions(ctx: ReportContext, invalidation: Promise<unknown>): Promise<CleanPredictions> {
   const { testSet, classNames } = ctx;
-  const runner = createInterventionRunner(ctx.tf, ctx.model.network, testSet.images, testSet.count, { batchSize: 2000 });
+  const runner = createInterventionRunner(ctx.tf, ctx.model.network, testSet.images, testSet.count, { batchSize: 1000, betweenBatches: ctx.pause });
   void invalidation.then(() => runner.dispose());
   const predicted = await runner.baseline();
   const confusion = confusionMatrix(predicted, testSet.labels, classNames.length);

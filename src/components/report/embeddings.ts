@@ -1,13 +1,11 @@
 // Report section: the hidden layers as maps. PCA (in the page), t-SNE (computed at build time)
 // and UMAP (live, in a Web Worker) of one layer, coloured by class; and whether the units most
 // selective for a class separate it from the rest better than random units do (silhouettes).
-import type { ActivationCache } from "../../lib/network/forward.js";
 import type { ActivationMatrix } from "../../lib/analysis/types.js";
 import { requireArray } from "../../lib/codecs/tensor-bundle.js";
 import { selectRows, randomUnitSubsets } from "../../lib/analysis/embeddings/embedding-subsets.js";
 import { selectivity, topUnitsPerClass } from "../../lib/analysis/units/selectivity.js";
 import { oneVsRest } from "../../lib/analysis/embeddings/subspace-separation.js";
-import { channelUnits } from "../../lib/analysis/units/channels.js";
 import { pca } from "../../lib/analysis/embeddings/pca.js";
 import { checkUmapParameters } from "../../lib/analysis/embeddings/umap-embedding.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
@@ -20,7 +18,7 @@ import { cellError } from "../cell-error.js";
 import { rangeControl, selectControl, type Control } from "../controls.js";
 import { table } from "./table.js";
 import { announce, pendingView, type Pending } from "./pending.js";
-import { layerChoices, pct, count, type ReportContext } from "./context.js";
+import { layerChoices, pct, count, type FinalUnits, type ReportContext } from "./context.js";
 
 /** The layer the maps show: the one t-SNE was computed for, else the last ReLU layer. */
 export function embeddingLayer(ctx: ReportContext): string {
@@ -46,13 +44,13 @@ export interface StaticMaps {
 }
 
 /** PCA and t-SNE of the same seeded sample of test images, side by side. */
-export function pcaAndTsne(ctx: ReportContext, final: ActivationCache, { width }: { width: number }): StaticMaps {
+export function pcaAndTsne(ctx: ReportContext, final: FinalUnits, { width }: { width: number }): StaticMaps {
   const layer = embeddingLayer(ctx);
   const { testSet, classNames } = ctx;
   const file = ctx.model.tsne;
   const indices = file ? requireArray(file, "indices", "uint16", "tsne.bin").data : sampleIndices(testSet.count, Math.min(2000, testSet.count), mulberry32(11));
   const labels = Uint8Array.from(indices, (i) => testSet.labels[i]);
-  const sample = selectRows(channelUnits(final[layer]), indices);
+  const sample = selectRows(final[layer].mean, indices);
   const projection = pca(sample, 2);
   const size = Math.min(width, 460);
   const charts: Element[] = [
@@ -95,14 +93,14 @@ export type UmapStep =
  * A seeded UMAP of `size` test images in the embedding layer, run in a worker: yields progress,
  * then the map; a change of inputs (invalidation) terminates the worker.
  */
-export async function* umapRun(ctx: ReportContext, final: ActivationCache, workerUrl: string, values: { neighbors: unknown; minDist: unknown; size: number }, invalidation: Promise<unknown>): AsyncGenerator<UmapStep> {
+export async function* umapRun(ctx: ReportContext, final: FinalUnits, workerUrl: string, values: { neighbors: unknown; minDist: unknown; size: number }, invalidation: Promise<unknown>): AsyncGenerator<UmapStep> {
   const neighbors = checkNumberInput(values.neighbors, { label: "n_neighbors", min: 2, max: 100, integer: true });
   const minDist = checkNumberInput(values.minDist, { label: "min_dist", min: 0, max: 1 });
   const problem = neighbors.error ?? minDist.error;
   if (problem !== null) return yield { error: problem };
   const { testSet } = ctx;
   const rows = sampleIndices(testSet.count, Math.min(values.size, testSet.count), mulberry32(17));
-  const matrix = selectRows(channelUnits(final[embeddingLayer(ctx)]), rows);
+  const matrix = selectRows(final[embeddingLayer(ctx)].mean, rows);
   const params = { nNeighbors: neighbors.value!, minDist: minDist.value!, seed: 17 };
   const invalid = checkUmapParameters(params, matrix.rows);
   if (invalid) return yield { error: `UMAP: ${invalid}` };
@@ -158,10 +156,10 @@ export interface SubspaceInputs {
   ranked: number[];
 }
 
-export function subspaceInputs(ctx: ReportContext, final: ActivationCache, layer: string, classIndex: number, sampleSize = 1000): SubspaceInputs {
+export function subspaceInputs(ctx: ReportContext, final: FinalUnits, layer: string, classIndex: number, sampleSize = 1000): SubspaceInputs {
   const { testSet, classNames } = ctx;
   const rows = sampleIndices(testSet.count, Math.min(sampleSize, testSet.count), mulberry32(23));
-  const units = channelUnits(final[layer]);
+  const units = final[layer].mean;
   const ranked = topUnitsPerClass(selectivity(units, testSet.labels, classNames.length), units.cols)[classIndex].units;
   return { layer, classIndex, matrix: selectRows(units, rows), labels: oneVsRest(Uint8Array.from(rows, (i) => testSet.labels[i]), classIndex), ranked };
 }

@@ -1,16 +1,16 @@
 // Report section: class selectivity of the units of one layer (final weights, whole test set),
 // with the units that rank highest per class by selectivity, mean activation and logit gradient.
-import type { ActivationCache } from "../../lib/network/forward.js";
 import type { ClassUnitMatrix } from "../../lib/analysis/types.js";
 import { selectivity, topUnitsPerClass, type TopUnits } from "../../lib/analysis/units/selectivity.js";
 import { classMeans } from "../../lib/analysis/units/class-means.js";
-import { channelUnits, type SpatialReduction } from "../../lib/analysis/units/channels.js";
+import type { SpatialReduction } from "../../lib/analysis/units/channels.js";
 import { classLogitGradients } from "../../lib/network/gradients.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { heatmap } from "../heatmap.js";
 import { cellError } from "../cell-error.js";
 import { table } from "./table.js";
-import type { ReportContext } from "./context.js";
+import { announce, type Pending } from "./pending.js";
+import type { FinalUnits, ReportContext } from "./context.js";
 
 export interface LayerSelectivity {
   layer: string;
@@ -21,21 +21,31 @@ export interface LayerSelectivity {
   /** S per class and unit (see lib/analysis/selectivity.ts). */
   selectivity: ClassUnitMatrix;
   means: ClassUnitMatrix;
-  /** Mean d logit_c / d unit over the test images of class c. */
-  gradients: ClassUnitMatrix;
 }
 
-export async function layerSelectivity(ctx: ReportContext, final: ActivationCache, layer: string, reduction: SpatialReduction = "mean"): Promise<LayerSelectivity> {
+export function layerSelectivity(ctx: ReportContext, final: FinalUnits, layer: string, reduction: SpatialReduction = "mean"): LayerSelectivity {
   const { testSet, classNames } = ctx;
-  const units = channelUnits(final[layer], reduction);
+  const units = reduction === "max" ? final[layer].max : final[layer].mean;
   return {
     layer,
     reduction,
-    spatial: (final[layer].shape?.length ?? 1) === 3,
+    spatial: final[layer].map !== null,
     selectivity: selectivity(units, testSet.labels, classNames.length),
     means: classMeans(units, testSet.labels, classNames.length),
-    gradients: await classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, { batchSize: 1000 }),
   };
+}
+
+/**
+ * The mean over the test images of class c of d logit_c / d unit (a channel: summed over its
+ * positions), for every class and unit: a backward pass over all test images, announced since it
+ * takes seconds on a CNN.
+ */
+export function logitGradients(ctx: ReportContext, layer: string): AsyncGenerator<Pending<ClassUnitMatrix>> {
+  const { testSet } = ctx;
+  return announce(
+    `Computing ∂logit/∂activation of ${layer} on ${testSet.count.toLocaleString("en-US")} test images…`,
+    classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, { batchSize: 500, betweenBatches: ctx.pause }),
+  );
 }
 
 export function selectivityHeatmap(ctx: ReportContext, result: LayerSelectivity, { width }: { width: number }): Element {
@@ -57,18 +67,20 @@ export function selectivityHeatmap(ctx: ReportContext, result: LayerSelectivity,
 }
 
 /** The top k units per class by each ranking; a message in place of the table for a bad k. */
-export function topUnitsTable(ctx: ReportContext, result: LayerSelectivity, k: unknown): Element {
+export function topUnitsTable(ctx: ReportContext, result: LayerSelectivity, gradients: Pending<ClassUnitMatrix>, k: unknown): Element {
   const units = result.selectivity.units;
   const checked = checkNumberInput(k, { label: "Top k", min: 1, max: units, integer: true });
   if (checked.error !== null) return cellError(`${checked.error} (${result.layer} has ${units} units.)`);
   const list = (top: TopUnits) => top.units.map((u, i) => `${u} (${top.values[i].toFixed(2)})`).join(", ");
-  const [bySelectivity, byMean, byGradient] = [result.selectivity, result.means, result.gradients].map((m) => topUnitsPerClass(m, checked.value));
+  const [bySelectivity, byMean] = [result.selectivity, result.means].map((m) => topUnitsPerClass(m, checked.value));
+  const byGradient = gradients.state === "done" ? topUnitsPerClass(gradients.value, checked.value) : null;
+  const gradientNote = gradients.state === "error" ? `failed: ${gradients.error}` : "computing…";
   return table(
     ctx.classNames.map((name, c) => ({
       class: name,
       "most selective (S)": list(bySelectivity[c]),
       "highest mean activation": list(byMean[c]),
-      "largest mean ∂logit/∂activation": list(byGradient[c]),
+      "largest mean ∂logit/∂activation": byGradient ? list(byGradient[c]) : gradientNote,
     })),
     { testId: "top-units" },
   );

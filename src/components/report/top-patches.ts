@@ -1,14 +1,13 @@
 // Report section: what a channel (or neuron) responds to. For every test image, the unit's peak
 // over all positions; then the receptive-field crops of the images where it peaks highest, and
 // crops from lower bands of peak values, so that "what it likes" can be told from "what it sees".
-import type { ActivationCache } from "../../lib/network/forward.js";
 import { unitPeaks, topPeaks, peaksInBand, type UnitPeak } from "../../lib/analysis/units/top-activations.js";
 import { receptiveField } from "../../lib/network/receptive-field.js";
 import { activationInfo } from "../../lib/network/network.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { digitCanvas } from "../digit-canvas.js";
 import { cellError } from "../cell-error.js";
-import type { ReportContext } from "./context.js";
+import type { FinalUnits, ReportContext } from "./context.js";
 
 /** Bands of peak values (as quantiles of all test images) shown below the top crops. */
 export const PEAK_BANDS: [number, number][] = [
@@ -50,7 +49,7 @@ function crops(ctx: ReportContext, layer: string, peaks: UnitPeak[], caption: st
   return section;
 }
 
-export function topPatches(ctx: ReportContext, final: ActivationCache, layer: string, unit: unknown, options: { top?: number; perBand?: number } = {}): Element {
+export function topPatches(ctx: ReportContext, final: FinalUnits, layer: string, unit: unknown, options: { top?: number; perBand?: number } = {}): Element {
   const units = activationInfo(ctx.model.network, layer).units;
   const checked = checkNumberInput(unit, { label: "Channel", min: 0, max: units - 1, integer: true });
   if (checked.error !== null) return cellError(`${checked.error} (${layer} has ${units} channels or units.)`);

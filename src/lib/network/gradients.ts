@@ -29,6 +29,8 @@ export interface GradientOptions {
   scaleInputs?: number;
   /** Examples per backward pass (default 2048). */
   batchSize?: number;
+  /** Awaited between batches so a page can yield to the browser. */
+  betweenBatches?: () => Promise<void>;
 }
 
 function checkTarget(network: Network, target: UnitTarget, what: string): ActivationInfo {
@@ -116,6 +118,7 @@ export async function classLogitGradients(
       } finally {
         tf.dispose(batchSums);
       }
+      if (options.betweenBatches && start + batchSize < count) await options.betweenBatches();
     }
   } finally {
     model.dispose();
@@ -203,7 +206,7 @@ export async function logitInputGradients(
   images: InputArray,
   count: number,
   classes: ArrayLike<number>,
-  options: GradientOptions & { betweenBatches?: () => Promise<void> } = {},
+  options: GradientOptions = {},
 ): Promise<Float32Array> {
   const what = "logitInputGradients";
   checkInputs(network, images, count, what);

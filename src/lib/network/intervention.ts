@@ -37,6 +37,13 @@ export interface InterventionRunnerOptions {
   batchSize?: number;
   /** How many layers' activations stay cached on the backend at once (default 2). */
   cachedLayers?: number;
+  /**
+   * The most values one layer's cached activation may hold (default 16 million, 64 MB): a layer
+   * over it (a CNN's first maps on 10,000 images) is recomputed from the input at each run.
+   */
+  cacheBudget?: number;
+  /** Awaited between batches so a page can yield to the browser. */
+  betweenBatches?: () => Promise<void>;
 }
 
 const WHAT = "intervention";
@@ -60,14 +67,6 @@ function masks(model: UploadedNetwork, layer: string, units: number[], scales: n
   });
 }
 
-async function readBytes(tf: TF, predictions: Tensor): Promise<Uint8Array> {
-  try {
-    return Uint8Array.from(await predictions.data());
-  } finally {
-    tf.dispose(predictions);
-  }
-}
-
 /** Uploads the network and `count` images (count × inputSize, row-major) for later interventions. */
 export function createInterventionRunner(tf: TF, network: Network, images: InputArray, count: number, options: InterventionRunnerOptions = {}): InterventionRunner {
   checkInputs(network, images, count, WHAT);
@@ -75,6 +74,8 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
   const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(images), `${WHAT}: scaleInputs`);
   const batchSize = checkPositiveInteger(options.batchSize ?? 4096, `${WHAT}: batchSize`);
   const maxCached = checkPositiveInteger(options.cachedLayers ?? 2, `${WHAT}: cachedLayers`);
+  const cacheBudget = checkPositiveInteger(options.cacheBudget ?? 16_000_000, `${WHAT}: cacheBudget`);
+  const pause = options.betweenBatches ?? (async () => {});
   const model = uploadNetwork(tf, network);
   const size = inputSize(network);
   const batches = Array.from({ length: Math.ceil(count / batchSize) }, (_, i) => ({ start: i * batchSize, rows: Math.min(batchSize, count - i * batchSize) }));
@@ -83,15 +84,20 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
   let disposed = false;
   let baselineValues: Promise<Uint8Array> | undefined;
 
-  const cachedActivation = (layer: string): Tensor[] => {
+  const forwardTo = (start: number, rows: number, to: number): Tensor => tf.tidy(() => applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, to));
+
+  /** The layer's activation for every batch, cached when it fits the budget, else null (recompute per batch). */
+  const cachedActivation = (layer: string): Tensor[] | null => {
     const hit = cache.get(layer);
     if (hit) {
       cache.delete(layer);
       cache.set(layer, hit);
       return hit;
     }
+    const info = model.activations.find((a) => a.name === layer)!;
+    if (info.size * count > cacheBudget) return null;
     const to = layerIndexOf(model, layer);
-    const parts = batches.map(({ start, rows }) => tf.tidy(() => applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, to)));
+    const parts = batches.map(({ start, rows }) => forwardTo(start, rows, to));
     cache.set(layer, parts);
     while (cache.size > maxCached) {
       const [oldest] = cache.keys();
@@ -101,14 +107,27 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
     return parts;
   };
 
-  /** Argmax predictions of all images with `layer`'s last axis multiplied by `mask`. */
-  const predict = (layer: string, mask: Float32Array): Tensor => {
-    // Outside the tidy below: the cached activation must outlive this call.
-    const activations = cachedActivation(layer);
-    return tf.tidy(() => {
-      const parts = activations.map((activation) => tf.argMax(forwardFrom(tf, model, layer, tf.mul(activation, tf.tensor1d(mask))), 1));
-      return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-    });
+  /** Argmax predictions of all images with `layer`'s last axis multiplied by each mask, batch by batch. */
+  const predict = async (layer: string, all: Float32Array[]): Promise<Uint8Array[]> => {
+    const cached = cachedActivation(layer);
+    const to = layerIndexOf(model, layer);
+    const results = all.map(() => new Uint8Array(count));
+    for (const [b, { start, rows }] of batches.entries()) {
+      const activation = cached ? cached[b] : forwardTo(start, rows, to);
+      try {
+        const predicted = tf.tidy(() => tf.stack(all.map((mask) => tf.argMax(forwardFrom(tf, model, layer, tf.mul(activation, tf.tensor1d(mask))), 1))));
+        try {
+          const values = await predicted.data();
+          results.forEach((result, m) => result.set(values.subarray(m * rows, (m + 1) * rows), start));
+        } finally {
+          predicted.dispose();
+        }
+      } finally {
+        if (!cached) activation.dispose();
+      }
+      await pause();
+    }
+    return results;
   };
 
   const assertLive = () => {
@@ -120,30 +139,30 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
     layers: hiddenActivationNames(network),
     async baseline() {
       assertLive();
-      baselineValues ??= readBytes(
-        tf,
-        tf.tidy(() => {
-          const parts = batches.map(({ start, rows }) => tf.argMax(applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, network.layers.length - 1), 1));
-          return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
-        }),
-      );
+      baselineValues ??= (async () => {
+        const result = new Uint8Array(count);
+        for (const { start, rows } of batches) {
+          const predicted = tf.tidy(() => tf.argMax(forwardTo(start, rows, network.layers.length - 1), 1));
+          try {
+            result.set(await predicted.data(), start);
+          } finally {
+            predicted.dispose();
+          }
+          await pause();
+        }
+        return result;
+      })();
       // A copy each time, so one caller's edits cannot leak into another's baseline.
       return (await baselineValues).slice();
     },
     async run({ layer, units, scale: unitScale }) {
       assertLive();
-      const [mask] = masks(model, layer, units, [unitScale]);
-      return readBytes(tf, predict(layer, mask));
+      return (await predict(layer, masks(model, layer, units, [unitScale])))[0];
     },
     async sweep({ layer, units }, scales) {
       assertLive();
       if (!Array.isArray(scales) || scales.length === 0) throw new Error(`${WHAT}: scales must be a non-empty list of numbers, found ${describeValue(scales)}`);
-      const all = masks(model, layer, units, scales);
-      const parts = all.map((mask) => predict(layer, mask));
-      const stacked = tf.stack(parts);
-      tf.dispose(parts);
-      const values = await readBytes(tf, stacked);
-      return all.map((_, i) => values.slice(i * count, (i + 1) * count));
+      return predict(layer, masks(model, layer, units, scales));
     },
     dispose() {
       if (disposed) return;

@@ -4,12 +4,11 @@
 import type { TF } from "../../tf-types.js";
 import type { Network } from "../../network/network.js";
 import { hiddenActivationNames, reluActivationNames } from "../../network/network.js";
-import { networkActivations } from "../../network/forward.js";
+import { networkUnits } from "../../network/units.js";
 import { logitInputGradients } from "../../network/gradients.js";
 import { accuracy, argmaxRows } from "./confusion.js";
 import { classifyUnits } from "../units/dead-units.js";
 import { selectivity } from "../units/selectivity.js";
-import { channelUnits } from "../units/channels.js";
 import { selectRows } from "../embeddings/embedding-subsets.js";
 import { silhouetteScore } from "../embeddings/silhouette.js";
 import { backgroundMass } from "./saliency-mass.js";
@@ -52,11 +51,12 @@ export async function modelSummary(tf: TF, network: Network, inputs: SummaryInpu
   const relu = reluActivationNames(network);
   const hidden = hiddenActivationNames(network);
   const lastHidden = hidden[hidden.length - 1];
-  const acts = await networkActivations(tf, network, testImages, testCount, { names: [...new Set([...relu, lastHidden, "logits"])] });
-  const predicted = argmaxRows(acts.logits.data, testCount, classes);
+  const acts = await networkUnits(tf, network, testImages, testCount, { names: [...new Set([...relu, lastHidden, "logits"])] });
+  const predicted = argmaxRows(acts.logits.mean.data, testCount, classes);
   const layers = relu.map((layer): LayerSummary => {
-    const units = channelUnits(acts[layer]);
-    const status = classifyUnits(units);
+    // A conv channel: active when any position is (its spatial max), valued by its spatial mean.
+    const units = acts[layer].mean;
+    const status = classifyUnits(acts[layer].max);
     const s = selectivity(units, testLabels, classes);
     const bestSelectivity = Array.from({ length: units.cols }, (_, u) => {
       if (status.status[u] === "dead") return NaN;
@@ -69,7 +69,7 @@ export async function modelSummary(tf: TF, network: Network, inputs: SummaryInpu
   const size = Math.min(inputs.sample ?? 1000, testCount);
   const rows = sampleIndices(testCount, size, mulberry32(SUMMARY_SAMPLE_SEED));
   const sampleLabels = Uint8Array.from(rows, (i) => testLabels[i]);
-  const representation = selectRows(channelUnits(acts[lastHidden]), rows);
+  const representation = selectRows(acts[lastHidden].mean, rows);
   const pixels = testImages.length / testCount;
   const sampleImages = new Uint8Array(size * pixels);
   rows.forEach((row, i) => sampleImages.set(testImages.subarray(row * pixels, (row + 1) * pixels), i * pixels));

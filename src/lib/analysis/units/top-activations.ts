@@ -1,5 +1,5 @@
 // Where a channel (or neuron) fires most: each example's peak value of one unit and the position
-// of that peak, the examples with the highest peaks, and examples drawn from lower ranges, so a
+// of that peak (reduced on the backend, see network/units.ts), the examples with the highest peaks, and examples drawn from lower ranges, so a
 // page can show the receptive-field crops behind a channel's strongest and weaker responses.
 import type { ActivationMatrix } from "../types.js";
 import { assertActivationMatrix, assertUnitIndex } from "../validate.js";
@@ -12,21 +12,26 @@ export interface UnitPeak {
   position: [number, number];
 }
 
-/** Each example's largest value of `unit` over all positions, and where it is (first on ties). */
-export function unitPeaks(m: ActivationMatrix, unit: number): UnitPeak[] {
-  assertActivationMatrix(m);
-  const shape = m.shape && m.shape.length === 3 ? m.shape : [1, 1, m.cols];
-  const [height, width, channels] = shape;
-  assertUnitIndex(unit, channels, "unitPeaks unit");
+/** A layer's per-example maxima (see network/units.ts): rows × units, with the peak positions of a map. */
+export interface UnitMaxima {
+  max: ActivationMatrix;
+  /** Row-major position of each maximum in the map; null for a flat layer. */
+  peak: Int32Array | null;
+  /** The map's [height, width]; null for a flat layer. */
+  map: [number, number] | null;
+}
+
+/** Each example's largest value of `unit` over all positions, and where it is. */
+export function unitPeaks(layer: UnitMaxima, unit: number): UnitPeak[] {
+  const { max, peak, map } = layer;
+  assertActivationMatrix(max);
+  assertUnitIndex(unit, max.cols, "unitPeaks unit");
+  if ((peak === null) !== (map === null)) throw new Error("unitPeaks: a map needs peak positions and peak positions need a map");
+  const width = map ? map[1] : 1;
   const peaks: UnitPeak[] = [];
-  for (let r = 0; r < m.rows; r++) {
-    let best = -Infinity;
-    let at = 0;
-    for (let p = 0; p < height * width; p++) {
-      const v = m.data[r * m.cols + p * channels + unit];
-      if (v > best) (best = v), (at = p);
-    }
-    peaks.push({ example: r, value: best, position: [Math.floor(at / width), at % width] });
+  for (let r = 0; r < max.rows; r++) {
+    const at = peak ? peak[r * max.cols + unit] : 0;
+    peaks.push({ example: r, value: max.data[r * max.cols + unit], position: [Math.floor(at / width), at % width] });
   }
   return peaks;
 }

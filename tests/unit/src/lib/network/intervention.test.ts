@@ -62,6 +62,11 @@ describe("intervention runner on any layer stack", () => {
         return argmaxRows(x.dataSync() as Float32Array, 3);
       });
       assert.deepEqual([...(await runner.run({ layer: "relu_1", units: [0, 2], scale: 0 }))], expected);
+      // A layer over the cache budget is recomputed from the input each run, with the same result.
+      const uncached = createInterventionRunner(tf, network, images, count, { batchSize: 16, cacheBudget: 1 });
+      assert.deepEqual([...(await uncached.run({ layer: "relu_1", units: [0, 2], scale: 0 }))], expected);
+      assert.deepEqual((await uncached.sweep({ layer: "pool_1", units: [1] }, [0, 1])).map((p) => [...p]), (await runner.sweep({ layer: "pool_1", units: [1] }, [0, 1])).map((p) => [...p]));
+      uncached.dispose();
       // Several layers in turn stay correct with a one-layer cache.
       const small = createInterventionRunner(tf, network, images, count, { cachedLayers: 1 });
       for (const layer of ["conv_1", "relu_2", "relu_1"]) assert.equal((await small.run({ layer, units: [0], scale: 1 })).join(), baseline.join());
