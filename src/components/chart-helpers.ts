@@ -99,10 +99,15 @@ export function integerTicks(values: readonly number[], maxCount: number): numbe
   return ticks;
 }
 
+// toLocaleString builds a new formatter on every call; charts format thousands of tooltips.
+const formatters = new Map<number, Intl.NumberFormat>();
+
 /** A number with a real minus sign (U+2212), as Plot's axes write it. */
 export function formatNumber(value: number, maximumFractionDigits = 3): string {
   if (Number.isNaN(value)) return "no data";
-  return value.toLocaleString("en-US", { maximumFractionDigits, useGrouping: false }).replace("-", "\u2212");
+  let format = formatters.get(maximumFractionDigits);
+  if (!format) formatters.set(maximumFractionDigits, (format = new Intl.NumberFormat("en-US", { maximumFractionDigits, useGrouping: false })));
+  return format.format(value).replace("-", "\u2212");
 }
 
 /** A signed change: "+1.2", "−12.3", "0.0". */

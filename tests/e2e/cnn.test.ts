@@ -94,4 +94,30 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
     await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
     assert.deepEqual(problems, []);
   });
+
+  test("class attribution: Grad-CAM, occlusion and KernelSHAP, for another class", async () => {
+    await page.waitForSelector("[data-testid=class-attribution] figcaption:has-text('Grad-CAM on relu_2')");
+    const before = await page.locator("[data-testid=class-attribution]").innerHTML();
+    await control(page, "Class").locator("select").selectOption({ label: "3" });
+    await page.waitForFunction((old) => document.querySelector("[data-testid=class-attribution]")?.innerHTML !== old, before);
+    assert.match((await page.textContent("[data-testid=class-attribution]")) ?? "", /logit of 3 = .*KernelSHAP \(sum /s);
+    assert.deepEqual(problems, []);
+  });
+
+  test("50 changes of image, channel and scale leak no tensors", async () => {
+    const numTensors = () => page.evaluate(() => (globalThis as any).__mnistRuntime.tf.memory().numTensors as number);
+    await waitForCells(page);
+    const before = await numTensors();
+    for (let i = 0; i < 50; i++) {
+      const box = i % 3 === 0 ? "Maps: test image #" : i % 3 === 1 ? "Channel" : "Scale";
+      await control(page, box).locator("input[type=text]").first().fill(String(i % 3 === 2 ? (i % 30) / 10 : i % 8));
+      await page.waitForTimeout(20);
+    }
+    await waitForCells(page);
+    await page.waitForTimeout(500);
+    await waitForCells(page);
+    assert.equal(await numTensors(), before);
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
 });

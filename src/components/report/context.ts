@@ -7,9 +7,9 @@ import type { ImageSet } from "../../lib/dataset-files.js";
 import type { EpochUnits } from "../../lib/analysis/units/training-drift.js";
 import type { LoadedModel } from "../../runtime/load-model.js";
 import { networkUnits, type LayerUnits } from "../../lib/network/units.js";
-import { activationNames, hiddenActivationNames, reluActivationNames, activationInfo } from "../../lib/network/network.js";
+import { activationNames, hiddenActivationNames, reluActivationNames, activationInfo, LOGITS } from "../../lib/network/network.js";
 import { createInterventionRunner, type InterventionRunner } from "../../lib/network/intervention.js";
-import { confusionMatrix, perClassAccuracy, accuracy, type ConfusionMatrix } from "../../lib/analysis/predictions/confusion.js";
+import { argmaxRows, confusionMatrix, perClassAccuracy, accuracy, type ConfusionMatrix } from "../../lib/analysis/predictions/confusion.js";
 import { mulberry32, sampleIndices } from "../../lib/random.js";
 import { pacedPause } from "../../lib/next-task.js";
 
@@ -84,14 +84,15 @@ export interface CleanPredictions {
 }
 
 /**
- * The intervention runner (its tensors are freed when `invalidation` resolves, i.e. when the page
- * cell re-runs) and the unmodified network's predictions on the whole test set.
+ * The unmodified network's predictions on the whole test set (from the logits already recorded in
+ * `final`, so the network is not run twice) and the intervention runner, whose tensors are freed
+ * when `invalidation` resolves, i.e. when the page cell re-runs.
  */
-export async function cleanPredictions(ctx: ReportContext, invalidation: Promise<unknown>): Promise<CleanPredictions> {
+export function cleanPredictions(ctx: ReportContext, final: FinalUnits, invalidation: Promise<unknown>): CleanPredictions {
   const { testSet, classNames } = ctx;
   const runner = createInterventionRunner(ctx.tf, ctx.model.network, testSet.images, testSet.count, { batchSize: 1000, betweenBatches: ctx.pause });
   void invalidation.then(() => runner.dispose());
-  const predicted = await runner.baseline();
+  const predicted = Uint8Array.from(argmaxRows(final[LOGITS].mean.data, testSet.count, classNames.length));
   const confusion = confusionMatrix(predicted, testSet.labels, classNames.length);
   return { runner, predicted, confusion, perClass: perClassAccuracy(confusion), accuracy: accuracy(predicted, testSet.labels) };
 }

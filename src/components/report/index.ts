@@ -12,3 +12,4 @@ export * from "./drawing.js";
 export { cellError } from "../cell-error.js";
 export { textControl, rangeControl, selectControl } from "../controls.js";
 export { table } from "./table.js";
+export * from "./class-attribution.js";
