@@ -110,14 +110,17 @@ export const SAE_DEFAULTS = {
   resample: null,
   seed: 1,
   inputNormalization: "mean-norm",
-  auxCoefficient: 1 / 32,
 } as const;
 
-/** Fills in the defaults (kAux = dIn / 2, rounded up, as OpenAI's recipe) and checks the result. */
+/** AuxK's weight in OpenAI's recipe. */
+export const AUX_COEFFICIENT = 1 / 32;
+
+/** Fills in the defaults (for the TopK variants also kAux = dIn / 2, rounded up, and auxCoefficient 1/32, OpenAI's recipe) and checks the result. */
 export function saeConfig(input: SaeConfigInput): SaeConfig {
   const filled = { ...SAE_DEFAULTS, ...input } as SaeConfig;
   if (filled.architecture === "topk" || filled.architecture === "batchtopk") {
     filled.kAux ??= Math.ceil(filled.dIn / 2);
+    filled.auxCoefficient ??= AUX_COEFFICIENT;
   }
   const problem = checkSaeConfig(filled);
   if (problem !== null) throw new Error(`SAE config: ${problem}`);

@@ -101,19 +101,18 @@ class BatchStream {
 
   /** The next batch, scaled, and its transpose (the step's xᵀ). */
   next(): { x: Float32Array; xT: Float32Array } {
-    const { data, batchSize, scale, x, xT } = this;
-    const cols = data.cols;
+    const { batchSize, scale, x, xT } = this;
+    const { cols, data: values } = this.data;
     for (let b = 0; b < batchSize; b++) {
       if (this.position === this.order.length) {
-        this.order = permutation(data.rows, mulberry32(deriveSeed(this.seed, SEED_STREAMS.shuffle, this.pass++)));
+        this.order = permutation(this.data.rows, mulberry32(deriveSeed(this.seed, SEED_STREAMS.shuffle, this.pass++)));
         this.position = 0;
       }
       const from = this.order[this.position++] * cols;
-      for (let c = 0; c < cols; c++) {
-        const value = data.data[from + c] * scale;
-        x[b * cols + c] = value;
-        xT[c * batchSize + b] = value;
-      }
+      for (let c = 0, to = b * cols; c < cols; c++) x[to + c] = values[from + c] * scale;
+    }
+    for (let c = 0; c < cols; c++) {
+      for (let b = 0, to = c * batchSize; b < batchSize; b++) xT[to + b] = x[b * cols + c];
     }
     return { x, xT };
   }

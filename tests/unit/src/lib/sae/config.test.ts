@@ -13,6 +13,7 @@ describe("SAE config", () => {
     assert.equal(topk.learningRate, SAE_DEFAULTS.learningRate);
     assert.equal(topk.inputNormalization, "mean-norm");
     assert.equal(topk.resample, null);
+    assert.ok(!("auxCoefficient" in l1) && !("kAux" in l1), "an l1 config carries no TopK settings");
     assert.equal(topk.architecture === "topk" && topk.kAux, 16);
     assert.equal(topk.architecture === "topk" && topk.auxCoefficient, 1 / 32);
     const odd = saeConfig({ architecture: "batchtopk", dIn: 5, dSae: 20, k: 2 });
