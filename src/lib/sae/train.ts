@@ -157,10 +157,44 @@ function download(state: TrainingState): HostParameters {
   return { theta: Float32Array.from(state.theta.dataSync()), m: Float32Array.from(state.m.dataSync()), v: Float32Array.from(state.v.dataSync()) };
 }
 
-function deadLatentsOf(inputsSinceFired: Float64Array, deadAfterInputs: number): number[] {
-  const dead: number[] = [];
-  for (let j = 0; j < inputsSinceFired.length; j++) if (inputsSinceFired[j] >= deadAfterInputs) dead.push(j);
-  return dead;
+/** Inputs since each latent last fired; a latent is dead once that reaches deadAfterInputs. */
+class FiringTracker {
+  private readonly inputsSinceFired: Float64Array;
+
+  constructor(
+    dSae: number,
+    private readonly deadAfterInputs: number,
+  ) {
+    this.inputsSinceFired = new Float64Array(dSae);
+  }
+
+  /** Takes one batch's per-latent fire counts; returns how many codes fired in all. */
+  record(fireCounts: Float32Array, batchSize: number): number {
+    let fires = 0;
+    fireCounts.forEach((count, j) => {
+      fires += count;
+      this.inputsSinceFired[j] = count > 0 ? 0 : this.inputsSinceFired[j] + batchSize;
+    });
+    return fires;
+  }
+
+  dead(): number[] {
+    const dead: number[] = [];
+    for (let j = 0; j < this.inputsSinceFired.length; j++) if (this.inputsSinceFired[j] >= this.deadAfterInputs) dead.push(j);
+    return dead;
+  }
+
+  /** Resampled latents start afresh. */
+  revive(latents: readonly number[]): void {
+    for (const j of latents) this.inputsSinceFired[j] = 0;
+  }
+}
+
+/** The sparsity coefficient at a step (l1Coefficient or beta, warmed up); TopK variants have none. */
+function sparsityCoefficientAt(config: SaeConfig, step: number): number {
+  if (config.architecture === "l1") return warmedUp(config.l1Coefficient, step, config.l1WarmupSteps);
+  if (config.architecture === "kl") return warmedUp(config.beta, step, config.l1WarmupSteps);
+  return 0;
 }
 
 /** AuxK's bias vector for the step: 0 at dead latents, −Infinity elsewhere. */
@@ -183,7 +217,7 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
   const usesAuxK = (config.architecture === "topk" || config.architecture === "batchtopk") && config.auxCoefficient > 0;
 
   const batches = new BatchStream(data, batchSize, inputScale, config.seed);
-  const inputsSinceFired = new Float64Array(dSae);
+  const firing = new FiringTracker(dSae, config.deadAfterInputs);
   const history = new History(steps);
   const resamples: ResampleEvent[] = [];
   let threshold = 0;
@@ -192,8 +226,7 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
     for (let step = 1; step <= steps; step++) {
       hooks.signal?.throwIfAborted();
       const learningRate = warmedUp(config.learningRate, step, config.warmupSteps);
-      const sparsityCoefficient = config.architecture === "l1" ? warmedUp(config.l1Coefficient, step, config.l1WarmupSteps) : config.architecture === "kl" ? warmedUp(config.beta, step, config.l1WarmupSteps) : 0;
-      const dead = usesAuxK ? deadLatentsOf(inputsSinceFired, config.deadAfterInputs) : [];
+      const dead = usesAuxK ? firing.dead() : [];
       const kAux = config.architecture === "topk" || config.architecture === "batchtopk" ? Math.min(config.kAux, dead.length) : 0;
 
       const batch = batches.next();
@@ -202,7 +235,7 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
       const bias = dead.length > 0 ? tf.tensor1d(deadBias(dSae, dead)) : null;
       let result: ReturnType<typeof trainingStep>;
       try {
-        result = trainingStep(tf, config, layout, state, { x, xT, step, learningRate, sparsityCoefficient, deadBias: bias, kAux, totalVariance });
+        result = trainingStep(tf, config, layout, state, { x, xT, step, learningRate, sparsityCoefficient: sparsityCoefficientAt(config, step), deadBias: bias, kAux, totalVariance });
       } finally {
         tf.dispose([x, xT, ...(bias ? [bias] : [])]);
       }
@@ -210,12 +243,7 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
       state = result.state;
       const stats = readStats(result.stats);
 
-      let fires = 0;
-      for (let j = 0; j < dSae; j++) {
-        const count = stats[STAT_FIRES + j];
-        fires += count;
-        inputsSinceFired[j] = count > 0 ? 0 : inputsSinceFired[j] + batchSize;
-      }
+      const fires = firing.record(stats.subarray(STAT_FIRES), batchSize);
       if (config.architecture === "batchtopk" && stats[STAT_MIN_KEPT] < Infinity) {
         threshold += THRESHOLD_RATE * (stats[STAT_MIN_KEPT] - threshold);
       }
@@ -225,17 +253,16 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
       if (config.resample !== null && step % config.resample.every === 0 && step + config.resample.every <= steps) {
         const host = download(state);
         const random = mulberry32(deriveSeed(config.seed, SEED_STREAMS.resample, step));
-        const dead = deadLatentsOf(inputsSinceFired, config.deadAfterInputs);
-        const revived = resampleDeadLatents(tf, host, dead, { layout, config, data, inputScale, threshold, sampleSize: config.resample.sampleSize, random });
+        const revived = resampleDeadLatents(tf, host, firing.dead(), { layout, config, data, inputScale, threshold, sampleSize: config.resample.sampleSize, random });
         if (revived.length > 0) {
           tf.dispose([state.theta, state.m, state.v]);
           state = upload(tf, host);
-          for (const j of revived) inputsSinceFired[j] = 0;
+          firing.revive(revived);
           resamples.push({ step, latents: revived });
         }
       }
 
-      const deadFraction = deadLatentsOf(inputsSinceFired, config.deadAfterInputs).length / dSae;
+      const deadFraction = firing.dead().length / dSae;
       const point = history.add(step, loss, stats[STAT_SQUARED_ERROR] / batchSize / inputScale ** 2, fires / batchSize, deadFraction);
       if (point !== null) hooks.onProgress?.(step, { loss: point.loss, mse: point.mse, l0: point.l0, deadFraction });
       if (hooks.betweenSteps && step % STEPS_PER_YIELD === 0) await hooks.betweenSteps();
