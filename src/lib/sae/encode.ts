@@ -15,8 +15,8 @@ import { checkSaeWeights, type SaeWeights } from "./weights.js";
 export const SMALLEST_POSITIVE = 1.1754943508222875e-38;
 
 /**
- * 1 where `values` >= `threshold` (broadcast), else 0, as 1 − step(threshold − values): tfjs-wasm
- * runs a broadcast greaterEqual a hundred times slower than a broadcast subtraction.
+ * 1 where `values` >= `threshold` (broadcast), else 0, as 1 − step(threshold − values): on a
+ * 256 × 256 batch tfjs-wasm's broadcast greaterEqual took 8 ms, the broadcast subtraction 0.03 ms.
  */
 export function atLeast(tf: TF, values: Tensor, threshold: Tensor | number): Tensor {
   return tf.tidy(() => tf.sub(1, tf.step(tf.sub(threshold, values))));
