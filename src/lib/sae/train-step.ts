@@ -1,0 +1,209 @@
+// One training step of any SAE architecture as tensor math: forward pass, hand-written gradients
+// and Adam, in one tf.tidy. The gradients are written out (tests check them against tfjs'
+// autodiff) because that takes fewer kernels than autodiff and keeps every matMul untransposed:
+// tfjs-wasm runs transposed operands several times slower. Everything is in normalized units.
+//
+// Notation (B inputs): xc = x − b_dec, pre = xc·W_enc + b_enc, f = code(pre), x̂ = f·W_dec + b_dec,
+// e = x̂ − x. Loss = Σ||e||²/B + sparsity term + AuxK term.
+//   ∂/∂x̂ = 2e/B;  dW_dec = fᵀ·(2e/B);  ∂/∂f = (2e/B)·W_decᵀ + ∂sparsity/∂f;  dpre = ∂/∂f ⊙ code'(pre)
+//   dW_enc = xcᵀ·dpre;  db_enc = Σ_b dpre;  db_dec = Σ_b 2e/B − W_enc·db_enc (b_dec enters twice)
+// xᵀ comes from the caller, fᵀ and W_decᵀ from transposes, so that no matMul is transposed.
+import type { TF, Tensor, Tensor2D } from "../tf-types.js";
+import { hasUnitNormDecoder, type SaeConfig } from "./config.js";
+import { atLeast, SMALLEST_POSITIVE, topKMask } from "./encode.js";
+import type { ParameterLayout } from "./parameters.js";
+
+type Tensor1D = import("@tensorflow/tfjs").Tensor1D;
+
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/** KL's rho_hat is clamped this far inside (0, 1), where the logarithms stay finite. */
+const RHO_HAT_MARGIN = 1e-6;
+
+/** The flat parameters and Adam's two moment estimates of them (a type, not an interface, so tf.tidy accepts it). */
+export type TrainingState = {
+  theta: Tensor1D;
+  m: Tensor1D;
+  v: Tensor1D;
+};
+
+export interface StepInput {
+  /** [B, dIn], normalized. */
+  x: Tensor2D;
+  /** x transposed, [dIn, B]: built on the JS side for free, it saves a transposed matMul. */
+  xT: Tensor2D;
+  /** Adam's step count, from 1. */
+  step: number;
+  learningRate: number;
+  /** l1Coefficient or beta after warm-up (unused by the TopK variants). */
+  sparsityCoefficient: number;
+  /** TopK variants: 0 at dead latents and −Infinity elsewhere, or null when AuxK is off this step (no dead latents). */
+  deadBias: Tensor1D | null;
+  /** Dead latents AuxK uses this step: min(kAux, dead count). */
+  kAux: number;
+  /** Σ_d Var(x_d) of the normalized training set; AuxK's normalization (see auxK). */
+  totalVariance: number;
+}
+
+/** What one step reports, read back in one transfer: see STAT_* offsets. */
+export const STAT_SQUARED_ERROR = 0;
+export const STAT_SPARSITY = 1;
+export const STAT_AUX = 2;
+/** BatchTopK: the smallest positive code kept (Infinity when none). */
+export const STAT_MIN_KEPT = 3;
+/** dSae values from here: how many inputs of the batch each latent fired on. */
+export const STAT_FIRES = 4;
+
+interface Codes {
+  /** f [B, dSae] */
+  codes: Tensor;
+  /** code'(pre) [B, dSae], by which ∂/∂f becomes ∂/∂pre. */
+  gate: Tensor;
+  /** 1 where a latent fired, [B, dSae]. */
+  fired: Tensor;
+  /** The pre-activation [B, dSae] (TopK variants need it for AuxK). */
+  pre: Tensor;
+  sparsity: Tensor;
+  /** ∂sparsity/∂f, broadcast over the batch; null when there is no sparsity term. */
+  sparsityGradient: Tensor | null;
+  minKept: Tensor;
+}
+
+function encodeForTraining(tf: TF, config: SaeConfig, xc: Tensor2D, W_enc: Tensor2D, b_enc: Tensor1D, input: StepInput): Codes {
+  const batch = xc.shape[0];
+  const pre = tf.fused.matMul({ a: xc, b: W_enc, bias: b_enc });
+  const none = { sparsity: tf.scalar(0), sparsityGradient: null, minKept: tf.scalar(Infinity) };
+  switch (config.architecture) {
+    case "l1": {
+      const codes = tf.relu(pre);
+      const gate = tf.step(codes);
+      const coefficient = input.sparsityCoefficient / batch;
+      // Codes are >= 0, so |f| = f and ∂/∂f = λ/B wherever f > 0 (the gate zeroes the rest).
+      return { ...none, codes, gate, fired: gate, pre, sparsity: tf.mul(tf.sum(codes), coefficient), sparsityGradient: tf.scalar(coefficient) };
+    }
+    case "kl": {
+      const { rho } = config;
+      const beta = input.sparsityCoefficient;
+      const codes = tf.sigmoid(pre);
+      const gate = tf.mul(codes, tf.sub(1, codes));
+      const rhoHat = tf.clipByValue(tf.div(tf.sum(codes, 0), batch), RHO_HAT_MARGIN, 1 - RHO_HAT_MARGIN);
+      const oneMinusRhoHat = tf.sub(1, rhoHat);
+      // β Σ_j [ρ log(ρ/ρ̂_j) + (1−ρ) log((1−ρ)/(1−ρ̂_j))]
+      const kl = tf.sum(tf.add(tf.mul(rho, tf.log(tf.div(rho, rhoHat))), tf.mul(1 - rho, tf.log(tf.div(1 - rho, oneMinusRhoHat)))));
+      // ∂/∂f_bj = (β/B) (−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)), the same for every input b.
+      const sparsityGradient = tf.mul(tf.sub(tf.div(1 - rho, oneMinusRhoHat), tf.div(rho, rhoHat)), beta / batch);
+      return { ...none, codes, gate, fired: tf.step(pre), pre, sparsity: tf.mul(kl, beta), sparsityGradient };
+    }
+    case "topk": {
+      const positive = tf.relu(pre);
+      const mask = topKMask(tf, positive, config.k);
+      return { ...none, codes: tf.mul(positive, mask), gate: mask, fired: mask, pre };
+    }
+    case "batchtopk": {
+      // The k·B largest codes of the whole batch (Bussmann et al.).
+      const positive = tf.relu(pre);
+      const { values } = tf.topk(tf.reshape(positive, [-1]), config.k * batch);
+      const kth = tf.slice(values, config.k * batch - 1, 1);
+      const mask = atLeast(tf, positive, tf.maximum(kth, SMALLEST_POSITIVE));
+      // SAELens' threshold estimate follows the smallest positive code kept.
+      const minKept = tf.min(tf.where(tf.greater(values, 0), values, tf.fill(values.shape, Infinity)));
+      return { ...none, codes: tf.mul(positive, mask), gate: mask, fired: mask, pre, minKept };
+    }
+  }
+}
+
+/**
+ * OpenAI's AuxK: the kAux dead latents with the largest pre-activations (taken as they are, not
+ * through ReLU, so that latents whose pre-activations are all negative still get a gradient)
+ * reconstruct the residual x − x̂ on their own, through the decoder without bias. OpenAI weighs
+ * the normalized MSE of that, Σ||a·W_dec − r||² / Σ||r − mean r||², by auxCoefficient against the
+ * normalized MSE of the main reconstruction. Our main loss is not normalized, so the AuxK term is
+ * multiplied by the training set's total variance, which keeps OpenAI's ratio of the two terms.
+ */
+function auxK(tf: TF, config: SaeConfig & { auxCoefficient: number }, pre: Tensor, error: Tensor, squaredError: Tensor, decoderBiasGradient: Tensor, W_dec: Tensor, input: StepInput) {
+  const batch = pre.shape[0];
+  const auxPre = tf.add(pre, input.deadBias as Tensor1D);
+  const { values } = tf.topk(auxPre, input.kAux);
+  const mask = atLeast(tf, auxPre, tf.slice(values, [0, input.kAux - 1], [batch, 1]));
+  const aux = tf.mul(pre, mask);
+  // Σ||r − mean r||² / B from what the main loss already has: Σ||e||²/B − ||Σe/B||², and Σe/B = db_dec(out)/2.
+  const residualVariance = tf.sub(tf.div(squaredError, batch), tf.sum(tf.square(tf.mul(decoderBiasGradient, 0.5))));
+  const scale = tf.div(config.auxCoefficient * input.totalVariance, tf.maximum(residualVariance, 1e-12 * input.totalVariance));
+  // a·W_dec − r, with r = x − x̂ = −e.
+  const miss = tf.add(tf.matMul(aux, W_dec), error);
+  const loss = tf.mul(scale, tf.div(tf.sum(tf.square(miss)), batch));
+  const missGradient = tf.mul(miss, tf.mul(scale, 2 / batch));
+  return { loss, aux, mask, missGradient };
+}
+
+/**
+ * The loss's gradient with respect to the flat parameters (for unit-norm decoders, without each
+ * decoder row's component along itself), and the step's statistics. Call inside tf.tidy.
+ */
+export function lossGradient(tf: TF, config: SaeConfig, layout: ParameterLayout, theta: Tensor1D, input: StepInput): { gradient: Tensor1D; stats: Tensor1D } {
+  const { dIn, dSae, bEnc, bDec, wDec } = layout;
+  const { x, xT } = input;
+  const batch = x.shape[0];
+  const W_enc = tf.reshape(tf.slice(theta, 0, bEnc), [dIn, dSae]) as Tensor2D;
+  const b_enc = tf.slice(theta, bEnc, dSae);
+  const b_dec = tf.slice(theta, bDec, dIn);
+  const W_dec = tf.reshape(tf.slice(theta, wDec, dSae * dIn), [dSae, dIn]) as Tensor2D;
+
+  const xc = tf.sub(x, b_dec) as Tensor2D;
+  const { codes, gate, fired, pre, sparsity, sparsityGradient, minKept } = encodeForTraining(tf, config, xc, W_enc, b_enc, input);
+  const error = tf.sub(tf.fused.matMul({ a: codes, b: W_dec, bias: b_dec }), x);
+  const squaredError = tf.sum(tf.square(error));
+
+  const reconstructionGradient = tf.mul(error, 2 / batch);
+  const W_decT = tf.transpose(W_dec);
+  let dW_dec = tf.matMul(tf.transpose(codes), reconstructionGradient);
+  const dDecoderBias = tf.sum(reconstructionGradient, 0);
+  let dCodes: Tensor = tf.matMul(reconstructionGradient, W_decT);
+  if (sparsityGradient !== null) dCodes = tf.add(dCodes, sparsityGradient);
+  let dPre = tf.mul(dCodes, gate);
+
+  let auxLoss: Tensor = tf.scalar(0);
+  if ((config.architecture === "topk" || config.architecture === "batchtopk") && input.deadBias !== null && config.auxCoefficient > 0) {
+    const aux = auxK(tf, config, pre, error, squaredError, dDecoderBias, W_dec, input);
+    auxLoss = aux.loss;
+    dW_dec = tf.add(dW_dec, tf.matMul(tf.transpose(aux.aux), aux.missGradient));
+    dPre = tf.add(dPre, tf.mul(tf.matMul(aux.missGradient, W_decT), aux.mask));
+  }
+
+  const xcT = tf.sub(xT, tf.reshape(b_dec, [dIn, 1]));
+  const dW_enc = tf.matMul(xcT, dPre);
+  const db_enc = tf.sum(dPre, 0);
+  const db_dec = tf.sub(dDecoderBias, tf.reshape(tf.matMul(W_enc, tf.reshape(db_enc, [dSae, 1])), [dIn]));
+  if (hasUnitNormDecoder(config.architecture)) {
+    // Rows stay unit norm: drop each row's gradient component along the row itself (OpenAI).
+    dW_dec = tf.sub(dW_dec, tf.mul(tf.sum(tf.mul(dW_dec, W_dec), 1, true), W_dec));
+  }
+  const gradient = tf.concat([tf.reshape(dW_enc, [-1]), db_enc, db_dec, tf.reshape(dW_dec, [-1])]) as Tensor1D;
+  const stats = tf.concat([tf.stack([squaredError, sparsity, auxLoss, minKept]), tf.sum(fired, 0)]) as Tensor1D;
+  return { gradient, stats };
+}
+
+/** Adam, with the bias corrections folded into the step size and ε (the same update), then unit-norm decoder rows again. */
+function adamUpdate(tf: TF, config: SaeConfig, layout: ParameterLayout, state: TrainingState, gradient: Tensor1D, input: StepInput): TrainingState {
+  const { dIn, dSae, wDec } = layout;
+  const { beta1, beta2, epsilon } = ADAM;
+  const m = tf.add(state.m, tf.mul(tf.sub(gradient, state.m), 1 - beta1)) as Tensor1D;
+  const v = tf.add(state.v, tf.mul(tf.sub(tf.square(gradient), state.v), 1 - beta2)) as Tensor1D;
+  const correction = Math.sqrt(1 - beta2 ** input.step);
+  const stepSize = (input.learningRate * correction) / (1 - beta1 ** input.step);
+  let theta = tf.sub(state.theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon * correction)), stepSize)) as Tensor1D;
+  if (hasUnitNormDecoder(config.architecture)) {
+    const rows = tf.reshape(tf.slice(theta, wDec, dSae * dIn), [dSae, dIn]);
+    const unit = tf.div(rows, tf.sqrt(tf.sum(tf.square(rows), 1, true)));
+    theta = tf.concat([tf.slice(theta, 0, wDec), tf.reshape(unit, [-1])]) as Tensor1D;
+  }
+  return { theta, m, v };
+}
+
+/** One Adam step on every parameter; returns the new state and the step's statistics (not yet read back). */
+export function trainingStep(tf: TF, config: SaeConfig, layout: ParameterLayout, state: TrainingState, input: StepInput): { state: TrainingState; stats: Tensor1D } {
+  return tf.tidy(() => {
+    const { gradient, stats } = lossGradient(tf, config, layout, state.theta, input);
+    return { state: adamUpdate(tf, config, layout, state, gradient, input), stats };
+  });
+}
