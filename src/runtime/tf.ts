@@ -38,12 +38,18 @@ async function probeAdapter(): Promise<AdapterReport> {
   }
 }
 
+/** Absolute addresses of the wasm binaries, for this page and for its workers' own tfjs. */
+export async function wasmPaths(): Promise<Record<string, string>> {
+  const absolute = async (file: string) => new URL(await FileAttachment(file).url(), location.href).href;
+  return {
+    "tfjs-backend-wasm.wasm": await absolute("../vendor/tfjs-backend-wasm.wasm"),
+    "tfjs-backend-wasm-simd.wasm": await absolute("../vendor/tfjs-backend-wasm-simd.wasm"),
+    "tfjs-backend-wasm-threaded-simd.wasm": await absolute("../vendor/tfjs-backend-wasm-threaded-simd.wasm"),
+  };
+}
+
 async function configureWasm(): Promise<void> {
-  tf.setWasmPaths({
-    "tfjs-backend-wasm.wasm": await FileAttachment("../vendor/tfjs-backend-wasm.wasm").url(),
-    "tfjs-backend-wasm-simd.wasm": await FileAttachment("../vendor/tfjs-backend-wasm-simd.wasm").url(),
-    "tfjs-backend-wasm-threaded-simd.wasm": await FileAttachment("../vendor/tfjs-backend-wasm-threaded-simd.wasm").url(),
-  });
+  tf.setWasmPaths(await wasmPaths());
 }
 
 /** Activates one backend and proves it computes; returns an error message or null. */

@@ -20,10 +20,10 @@ export interface SubspaceResult {
 }
 
 const api = {
-  async umap(m: ActivationMatrix, params: UmapParameters, onProgress?: (epoch: number, epochs: number) => void): Promise<{ embedding: Float64Array; seconds: number }> {
+  async umap(m: ActivationMatrix, params: UmapParameters, onProgress?: (progress: { epoch: number; epochs: number }) => void): Promise<{ embedding: Float64Array; seconds: number }> {
     for await (const step of umapEmbedding(UMAP, m, params, 10)) {
       if (step.done) return { embedding: step.embedding, seconds: step.seconds };
-      onProgress?.(step.epoch, step.epochs);
+      onProgress?.({ epoch: step.epoch, epochs: step.epochs });
     }
     throw new Error("UMAP finished without an embedding");
   },

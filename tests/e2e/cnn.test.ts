@@ -47,6 +47,23 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
       const cells = (await row.locator("td").allTextContents()).slice(-6);
       assert.equal(Number(cells[2]), truth.dead[layer].length, `${layer} dead count`);
     }
+    // Per-class accuracy.
+    for (let c = 0; c < 10; c++) {
+      const images = truth.confusion[c].reduce((a, b) => a + b, 0);
+      const cells = await page.locator("[data-testid=per-class-accuracy] tr", { has: page.locator(`td:text-is("${pct(truth.confusion[c][c] / images)}")`) }).first().locator("td").allTextContents();
+      assert.ok(cells.includes(String(c)), `class ${c}: no row with accuracy ${pct(truth.confusion[c][c] / images)}`);
+    }
+    // The most selective channel of relu_1 per class (spatial mean), with its S to 2 decimals.
+    await control(page, "Layer").locator("select").selectOption("relu_1");
+    await page.waitForSelector("[data-testid=top-units] td:has-text('(')");
+    await page.waitForFunction(() => document.querySelector("[data-testid=heatmap]") !== null);
+    for (let c = 0; c < 10; c++) {
+      const s = truth.selectivity.relu_1[c];
+      const best = s.indexOf(Math.max(...s));
+      const row = page.locator("[data-testid=top-units] tr", { has: page.locator(`td:text-is("${c}")`) }).first();
+      await page.waitForFunction(([cls, text]) => Array.from(document.querySelectorAll("[data-testid=top-units] tr")).some((tr) => tr.textContent?.startsWith(cls) && tr.textContent.includes(text)), [String(c), `${best} (${s[best].toFixed(2)})`] as const);
+      assert.ok(((await row.textContent()) ?? "").includes(`${best} (${s[best].toFixed(2)})`), `class ${c}: most selective relu_1 channel`);
+    }
     // Ablating a first-layer channel everywhere: accuracy as tfjs-layers computes it.
     await control(page, "Intervention layer").locator("select").selectOption("relu_1");
     await control(page, "Units").locator("input").fill("3");

@@ -10,7 +10,7 @@ import { pca } from "../../lib/analysis/embeddings/pca.js";
 import { checkUmapParameters } from "../../lib/analysis/embeddings/umap-embedding.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { mulberry32, sampleIndices } from "../../lib/random.js";
-import { workerTask, Comlink, CancelledError } from "../../runtime/worker-task.js";
+import { workerTask, workerProgress } from "../../runtime/worker-task.js";
 import type { EmbeddingWorkerApi, SubspaceResult } from "../../workers/embedding-worker.js";
 import { embeddingScatter } from "../embedding-scatter.js";
 import { silhouetteChart } from "../silhouette-chart.js";
@@ -104,28 +104,16 @@ export async function* umapRun(ctx: ReportContext, final: FinalUnits, workerUrl:
   const params = { nNeighbors: neighbors.value!, minDist: minDist.value!, seed: 17 };
   const invalid = checkUmapParameters(params, matrix.rows);
   if (invalid) return yield { error: `UMAP: ${invalid}` };
-  const progress: { epoch: number; epochs: number }[] = [];
-  let wake = () => {};
-  const result = workerTask<EmbeddingWorkerApi, { embedding: Float64Array; seconds: number }>(
+  const labels = Uint8Array.from(rows, (i) => testSet.labels[i]);
+  const key = `${params.nNeighbors}/${params.minDist}/${values.size}`;
+  for await (const step of workerProgress<EmbeddingWorkerApi, { epoch: number; epochs: number }, { embedding: Float64Array; seconds: number }>(
     workerUrl,
-    (api) => api.umap(matrix, params, Comlink.proxy((epoch: number, epochs: number) => (progress.push({ epoch, epochs }), wake()))),
+    (api, onProgress) => api.umap(matrix, params, onProgress),
     invalidation,
-  );
-  let finished = false;
-  const finish = () => ((finished = true), wake());
-  // then(finish, finish) rather than finally(): a cancelled run must not leave an unhandled rejection.
-  result.then(finish, finish);
-  yield { done: false, epoch: 0, epochs: 0 };
-  while (!finished) {
-    await new Promise<void>((resolve) => (wake = resolve));
-    const latest = progress.at(-1);
-    if (latest && !finished) yield { done: false, ...latest };
-  }
-  try {
-    const { embedding, seconds } = await result;
-    yield { done: true, embedding, seconds, labels: Uint8Array.from(rows, (i) => testSet.labels[i]), key: `${params.nNeighbors}/${params.minDist}/${values.size}` };
-  } catch (error) {
-    if (!(error instanceof CancelledError)) yield { error: (error as Error).message };
+  )) {
+    if (step.state === "progress") yield { done: false, epoch: step.progress?.epoch ?? 0, epochs: step.progress?.epochs ?? 0 };
+    else if (step.state === "done") yield { done: true, ...step.value, labels, key };
+    else yield { error: step.error };
   }
 }
 

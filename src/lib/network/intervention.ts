@@ -26,6 +26,13 @@ export interface InterventionRunner {
   run(intervention: Intervention): Promise<Uint8Array>;
   /** Predictions for each scale in turn, with one read-back for all of them. */
   sweep(intervention: Omit<Intervention, "scale">, scales: number[]): Promise<Uint8Array[]>;
+  /**
+   * Steering: predictions with alpha × `direction` added to the layer's activation of every image
+   * (at every position of a conv map), for each alpha in turn.
+   */
+  steer(layer: string, direction: Float32Array, alphas: number[]): Promise<Uint8Array[]>;
+  /** The mean change of each logit over all images when `direction` is added to the layer. */
+  logitShift(layer: string, direction: Float32Array): Promise<Float64Array>;
   /** Frees every tensor the runner holds; later calls throw. */
   dispose(): void;
 }
@@ -107,27 +114,49 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
     return parts;
   };
 
-  /** Argmax predictions of all images with `layer`'s last axis multiplied by each mask, batch by batch. */
-  const predict = async (layer: string, all: Float32Array[]): Promise<Uint8Array[]> => {
+  /**
+   * Runs every batch of images from `layer` on: `edit(activation)` gives one or more edited
+   * activations, and `read` receives what the rest of the network makes of them for the batch.
+   */
+  const eachBatch = async (layer: string, edit: (activation: Tensor) => Tensor[], read: (logits: Tensor[], start: number, rows: number) => Tensor, use: (values: Float32Array | Int32Array | Uint8Array, start: number, rows: number) => void): Promise<void> => {
     const cached = cachedActivation(layer);
     const to = layerIndexOf(model, layer);
-    const results = all.map(() => new Uint8Array(count));
     for (const [b, { start, rows }] of batches.entries()) {
       const activation = cached ? cached[b] : forwardTo(start, rows, to);
       try {
-        const predicted = tf.tidy(() => tf.stack(all.map((mask) => tf.argMax(forwardFrom(tf, model, layer, tf.mul(activation, tf.tensor1d(mask))), 1))));
+        const result = tf.tidy(() => read(edit(activation).map((a) => forwardFrom(tf, model, layer, a)), start, rows));
         try {
-          const values = await predicted.data();
-          results.forEach((result, m) => result.set(values.subarray(m * rows, (m + 1) * rows), start));
+          use(await result.data(), start, rows);
         } finally {
-          predicted.dispose();
+          result.dispose();
         }
       } finally {
         if (!cached) activation.dispose();
       }
       await pause();
     }
+  };
+
+  /** Argmax predictions of all images for each edit (one edited activation per prediction set). */
+  const predictions = async (layer: string, edits: number, edit: (activation: Tensor) => Tensor[]): Promise<Uint8Array[]> => {
+    const results = Array.from({ length: edits }, () => new Uint8Array(count));
+    await eachBatch(
+      layer,
+      edit,
+      (logits) => tf.stack(logits.map((l) => tf.argMax(l, 1))),
+      (values, start, rows) => results.forEach((result, m) => result.set(values.subarray(m * rows, (m + 1) * rows), start)),
+    );
     return results;
+  };
+
+  /** Argmax predictions with `layer`'s last axis multiplied by each mask. */
+  const predict = (layer: string, all: Float32Array[]) => predictions(layer, all.length, (activation) => all.map((mask) => tf.mul(activation, tf.tensor1d(mask))));
+
+  const checkDirection = (layer: string, direction: Float32Array): void => {
+    const allowed = hiddenActivationNames(network);
+    if (!allowed.includes(layer)) throw new Error(`${WHAT}: layer must be one of [${allowed.join(", ")}], found ${describeValue(layer)}`);
+    const units = model.activations.find((a) => a.name === layer)!.units;
+    if (!(direction instanceof Float32Array) || direction.length !== units) throw new Error(`${WHAT}: a direction in ${layer} must hold ${units} values (one per unit), found ${direction?.length}`);
   };
 
   const assertLive = () => {
@@ -163,6 +192,25 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
       assertLive();
       if (!Array.isArray(scales) || scales.length === 0) throw new Error(`${WHAT}: scales must be a non-empty list of numbers, found ${describeValue(scales)}`);
       return predict(layer, masks(model, layer, units, scales));
+    },
+    async steer(layer, direction, alphas) {
+      assertLive();
+      checkDirection(layer, direction);
+      alphas.forEach((alpha) => checkFiniteNumber(alpha, `${WHAT}: steering strength`));
+      return predictions(layer, alphas.length, (activation) => alphas.map((alpha) => tf.add(activation, tf.mul(tf.tensor1d(direction), alpha))));
+    },
+    async logitShift(layer, direction) {
+      assertLive();
+      checkDirection(layer, direction);
+      const classes = classCount(network);
+      const sums = new Float64Array(classes);
+      await eachBatch(
+        layer,
+        (activation) => [activation, tf.add(activation, tf.tensor1d(direction))],
+        ([clean, steered]) => tf.sum(tf.sub(steered, clean), 0),
+        (values) => values.forEach((v, c) => (sums[c] += v)),
+      );
+      return sums.map((v) => v / count);
     },
     dispose() {
       if (disposed) return;

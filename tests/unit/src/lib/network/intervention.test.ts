@@ -78,6 +78,19 @@ describe("intervention runner on any layer stack", () => {
     model.dispose();
   });
 
+  test("steering adds a direction to every image; the logit shift of a linear read-out is exact", async () => {
+    // Inputs (0.6, 0.4) and (0.2, 0.9): predictions [0, 1]. Adding (0.5, 0) to relu_1 makes both 0.
+    const runner = createInterventionRunner(tf, tiny, Float32Array.from([0.6, 0.4, 0.2, 0.9]), 2);
+    const [none, some, more] = await runner.steer("relu_1", Float32Array.from([0.5, 0]), [0, 0.5, 2]);
+    assert.deepEqual([...none], [0, 1]);
+    assert.deepEqual([...some], [0, 1]); // 0.2 + 0.25 < 0.9
+    assert.deepEqual([...more], [0, 0]); // 0.2 + 1 > 0.9
+    // logits = relu_1 · I: adding d shifts the logits by exactly d.
+    assert.deepEqual([...(await runner.logitShift("relu_1", Float32Array.from([0.5, -0.25])))], [0.5, -0.25]);
+    await assert.rejects(runner.steer("relu_1", Float32Array.from([1]), [1]), /must hold 2 values \(one per unit\), found 1/);
+    runner.dispose();
+  });
+
   test("bad layers, units and scales are reported; a disposed runner says so", async () => {
     const runner = createInterventionRunner(tf, tiny, Float32Array.from([1, 0]), 1);
     await assert.rejects(runner.run({ layer: "logits", units: [0], scale: 0 }), /layer must be one of \[dense_1, relu_1\], found "logits"/);
