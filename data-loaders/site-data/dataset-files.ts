@@ -1,10 +1,12 @@
-// The dataset files the pages load: a JSON manifest and the test set as a gzipped tensor bundle.
+// The dataset files the pages load: a JSON manifest, the test set and a seeded sample of the
+// training set, each a gzipped tensor bundle.
 import { gzipSync } from "node:zlib";
 import { basename } from "node:path";
 import type { Dataset } from "../dataset/read-dataset.js";
 import { encodeBundle } from "../../src/lib/codecs/tensor-bundle.js";
 import type { DatasetManifest } from "../../src/lib/dataset-files.js";
 import { classCounts } from "../../src/lib/analysis/units/class-means.js";
+import { mulberry32, sampleIndices } from "../../src/lib/random.js";
 
 export function datasetManifest(dataset: Dataset): DatasetManifest {
   const classes = dataset.classNames.length;
@@ -29,14 +31,34 @@ export function datasetManifest(dataset: Dataset): DatasetManifest {
   };
 }
 
-export function testSetFile(dataset: Dataset): Uint8Array {
-  const { count, images, labels } = dataset.test;
+function imageSetFile(dataset: Dataset, images: Uint8Array, labels: Uint8Array, meta: Record<string, unknown>): Uint8Array {
+  const count = labels.length;
   const bundle = encodeBundle(
     [
       { name: "images", shape: [count, dataset.rows, dataset.cols], data: images },
       { name: "labels", shape: [count], data: labels },
     ],
-    { dataset: dataset.name, checksum: dataset.checksum },
+    { dataset: dataset.name, checksum: dataset.checksum, ...meta },
   );
   return gzipSync(bundle, { level: 9 });
+}
+
+export function testSetFile(dataset: Dataset): Uint8Array {
+  return imageSetFile(dataset, dataset.test.images, dataset.test.labels, {});
+}
+
+/** How many training images the pages get, and the seed that picks them (see trainSampleFile). */
+export const TRAIN_SAMPLE = { size: 10_000, seed: 3 };
+
+/**
+ * A seeded sample of training images, for what a page trains live (a sparse autoencoder, a probe):
+ * the whole training split would be 47 MB. Meta `rows` lists which training images they are.
+ */
+export function trainSampleFile(dataset: Dataset): Uint8Array {
+  const { count, images, labels } = dataset.train;
+  const rows = sampleIndices(count, Math.min(TRAIN_SAMPLE.size, count), mulberry32(TRAIN_SAMPLE.seed));
+  const pixels = dataset.rows * dataset.cols;
+  const sampleImages = new Uint8Array(rows.length * pixels);
+  rows.forEach((row, i) => sampleImages.set(images.subarray(row * pixels, (row + 1) * pixels), i * pixels));
+  return imageSetFile(dataset, sampleImages, Uint8Array.from(rows, (row) => labels[row]), { sample: { ...TRAIN_SAMPLE, of: count } });
 }
