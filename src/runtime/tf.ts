@@ -40,11 +40,12 @@ async function probeAdapter(): Promise<AdapterReport> {
 
 /** Absolute addresses of the wasm binaries, for this page and for its workers' own tfjs. */
 export async function wasmPaths(): Promise<Record<string, string>> {
-  const absolute = async (file: string) => new URL(await FileAttachment(file).url(), location.href).href;
+  // Framework builds only files named by a literal FileAttachment("..."), hence three calls.
+  const absolute = async (url: Promise<string>) => new URL(await url, location.href).href;
   return {
-    "tfjs-backend-wasm.wasm": await absolute("../vendor/tfjs-backend-wasm.wasm"),
-    "tfjs-backend-wasm-simd.wasm": await absolute("../vendor/tfjs-backend-wasm-simd.wasm"),
-    "tfjs-backend-wasm-threaded-simd.wasm": await absolute("../vendor/tfjs-backend-wasm-threaded-simd.wasm"),
+    "tfjs-backend-wasm.wasm": await absolute(FileAttachment("../vendor/tfjs-backend-wasm.wasm").url()),
+    "tfjs-backend-wasm-simd.wasm": await absolute(FileAttachment("../vendor/tfjs-backend-wasm-simd.wasm").url()),
+    "tfjs-backend-wasm-threaded-simd.wasm": await absolute(FileAttachment("../vendor/tfjs-backend-wasm-threaded-simd.wasm").url()),
   };
 }
 
