@@ -117,10 +117,13 @@ export function heatmap(input: HeatmapInput): ChartElement {
   // One cell mark for all cells (so one tip); the colour scale's `unknown` paints NaN grey.
   const marks: Plot.Markish[] = [Plot.cell(cells, { x: "col", y: "row", fill: "value", title: tip, tip: true })];
   if (cellText) {
+    // The longest value fits its cell: the text shrinks in narrow cells (a phone), down to 8 px.
+    const longestValue = Math.max(...cells.map((d) => (Number.isNaN(d.value) ? 0 : textEms(format(d.value)))));
+    const fontSize = Math.max(8, Math.min(11, (cellWidth * (1 - padding) - 3) / longestValue));
     // White text on dark cells; two marks rather than a fill channel, which would go through the colour scale.
     for (const dark of [false, true]) {
       const subset = cells.filter((d) => !Number.isNaN(d.value) && strongColour(d.value, domain, scheme) === dark);
-      marks.push(Plot.text(subset, { x: "col", y: "row", text: (d: Cell) => format(d.value), fill: dark ? "white" : "black", fontSize: 11, pointerEvents: "none" }));
+      marks.push(Plot.text(subset, { x: "col", y: "row", text: (d: Cell) => format(d.value), fill: dark ? "white" : "black", fontSize, pointerEvents: "none" }));
     }
   }
   if (highlights.length > 0) {
@@ -145,6 +148,13 @@ export function heatmap(input: HeatmapInput): ChartElement {
     marks,
   });
   return setTestId(chart, "heatmap");
+}
+
+/** Rough width of a number in ems of a sans-serif font (digits about 0.6 em, separators narrower). */
+function textEms(text: string): number {
+  let ems = 0;
+  for (const char of text) ems += ",. ".includes(char) ? 0.3 : 0.6;
+  return ems;
 }
 
 function indexLabels(n: number): string[] {

@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end tests: dist/ served by a plain static server under a
 // sub-path, Debian's Chromium driven by Playwright, and a page wrapper that collects every
 // console error, page error and attempt to leave this machine.
-import { chromium, type Browser, type Page } from "playwright";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serveStatic, type StaticServer } from "../../data-loaders/build/serve-static.js";
@@ -32,8 +32,9 @@ export interface WatchedPage {
   problems: string[];
 }
 
-export async function openPage(site: Site, path: string, options: { timeout?: number } = {}): Promise<WatchedPage> {
-  const page = await site.browser.newPage();
+/** Opens `path` in a fresh context; `device` emulates a phone (e.g. Playwright's `devices["Pixel 7"]`). */
+export async function openPage(site: Site, path: string, options: { timeout?: number; device?: BrowserContextOptions } = {}): Promise<WatchedPage> {
+  const page = await site.browser.newPage(options.device);
   page.setDefaultTimeout(options.timeout ?? 120_000);
   const problems: string[] = [];
   page.on("console", (message) => {

@@ -7,7 +7,7 @@ import type { EpochMetrics, TrainingRecord } from "../../lib/models/training-rec
 import type { ModelEntry } from "../../lib/models/registry.js";
 import { firstEpochReaching, generalizationGap, median } from "../../lib/analysis/predictions/model-comparison.js";
 import type { ModelAttachments } from "../../runtime/load-model.js";
-import { CATEGORICAL_SCHEME, resolveWidth, setTestId } from "../chart-helpers.js";
+import { CATEGORICAL_SCHEME, labelWidth, resolveWidth, setTestId } from "../chart-helpers.js";
 import { table } from "./table.js";
 import { pct } from "./context.js";
 
@@ -96,15 +96,24 @@ export function selectivityDistributionChart(models: readonly ComparedModel[], o
   const data = models.flatMap(({ entry, summary }) =>
     summary.layers.flatMap((l) => l.bestSelectivity.flatMap((s, unit) => (Number.isFinite(s) ? [{ model: entry.title, layer: l.layer, unit, s }] : []))),
   );
+  const width = resolveWidth(options.width, "selectivityDistributionChart");
+  const titles = models.map((m) => m.entry.title);
+  // Room for the longest model name, but at most 40% of a narrow chart, where longer names end in
+  // an ellipsis (tick labels: 10 px text after a 6 px tick and 3 px of padding; Plot's estimate of
+  // text width runs short for wide fonts and arrows, hence 15% to spare).
+  const needed = Math.max(...titles.map(labelWidth)) + 12;
+  const marginLeft = Math.min(needed, Math.round(0.4 * width));
+  const lineWidth = marginLeft < needed ? (0.85 * (marginLeft - 9)) / 10 : Infinity;
   const chart = Plot.plot({
-    width: resolveWidth(options.width, "selectivityDistributionChart"),
+    width,
     height: 60 + 34 * models.length,
-    marginLeft: 170,
+    marginLeft,
     x: { label: "best selectivity S of each live unit (max over classes)", domain: [-1, 1], grid: true },
-    y: { label: null, domain: models.map((m) => m.entry.title) },
+    y: { label: null, domain: titles },
     fy: { label: null },
     facet: { data, y: "layer" },
     marks: [
+      Plot.axisY({ textOverflow: "ellipsis", lineWidth }),
       Plot.dot(data, { x: "s", y: "model", r: 2.5, fill: "model", fillOpacity: 0.6, title: (d: { model: string; layer: string; unit: number; s: number }) => `${d.model}, ${d.layer} unit ${d.unit}: S = ${d.s.toFixed(2)}` }),
       Plot.tickX(data, Plot.groupY({ x: "median" }, { x: "s", y: "model", stroke: "black", strokeWidth: 2 })),
     ],
