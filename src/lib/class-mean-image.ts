@@ -25,7 +25,10 @@ export async function classMeanImage(tf: TF, images: Tensor, labels: Tensor, cla
     // One matrix-vector product gives the class sum of every pixel.
     const classSum = tf.reshape(tf.matMul(tf.reshape(mask, [1, n]), images), [pixels]);
     const mean = tf.div(classSum, tf.maximum(count, 1));
-    const difference = tf.sub(mean, tf.mean(images, 0));
+    // The mean of all images as a product too: a reduction over the first axis makes tfjs-wasm
+    // transpose the whole set first (about 300 ms for 10,000 images on a CPU).
+    const all = tf.reshape(tf.matMul(tf.fill([1, n], 1 / n), images), [pixels]);
+    const difference = tf.sub(mean, all);
     return [mean, difference, count];
   });
   try {

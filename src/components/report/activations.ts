@@ -64,7 +64,7 @@ export async function activationHistograms(ctx: ReportContext, epochs: EpochUnit
   const rows = sample.labels.reduce<number[]>((list, label, i) => (label === classIndex ? (list.push(i), list) : list), []);
   const classImages = new Uint8Array(rows.length * pixels);
   rows.forEach((row, i) => classImages.set(sample.images.subarray(row * pixels, (row + 1) * pixels), i * pixels));
-  const options = { betweenBatches: ctx.pause };
+  const options = { betweenBatches: ctx.pause, batchSize: ctx.batchSize };
   const all = await valueHistogram(ctx.tf, network, sample.images, sample.labels.length, layer, bins, options);
   const ofClass = rows.length > 0 ? await valueHistogram(ctx.tf, network, classImages, rows.length, layer, bins, options) : { edges: all.edges, counts: new Uint32Array(40) };
   return { layer, epoch: epoch.epoch, classIndex, images: sample.labels.length, classImages: rows.length, all, ofClass };

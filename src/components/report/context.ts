@@ -7,7 +7,7 @@ import type { ImageSet } from "../../lib/dataset-files.js";
 import type { EpochUnits } from "../../lib/analysis/units/training-drift.js";
 import type { LoadedModel } from "../../runtime/load-model.js";
 import { networkUnits, type LayerUnits } from "../../lib/network/units.js";
-import { activationNames, hiddenActivationNames, reluActivationNames, activationInfo, LOGITS } from "../../lib/network/network.js";
+import { activationNames, hiddenActivationNames, reluActivationNames, activationInfo, forwardCost, LOGITS } from "../../lib/network/network.js";
 import { createInterventionRunner, type InterventionRunner } from "../../lib/network/intervention.js";
 import { argmaxRows, confusionMatrix, perClassAccuracy, accuracy, type ConfusionMatrix } from "../../lib/analysis/predictions/confusion.js";
 import { mulberry32, sampleIndices } from "../../lib/random.js";
@@ -20,10 +20,16 @@ export interface ReportContext {
   classNames: string[];
   /** Awaited between chunks of work so the page never freezes. */
   pause: () => Promise<void>;
+  /** Images per forward pass: about the same work for every model, so no chunk runs long. */
+  batchSize: number;
 }
 
+/** Multiply-adds per forward chunk: tens of milliseconds on a CPU backend. */
+const WORK_PER_BATCH = 15_000_000;
+
 export function reportContext(tf: TF, model: LoadedModel, testSet: ImageSet, classNames: string[]): ReportContext {
-  return { tf, model, testSet, classNames, pause: pacedPause() };
+  const batchSize = Math.max(50, Math.min(2000, Math.round(WORK_PER_BATCH / forwardCost(model.network))));
+  return { tf, model, testSet, classNames, pause: pacedPause(), batchSize };
 }
 
 /** The layers a section offers: ReLU outputs (dead units, selectivity), all hidden, or every activation. */
@@ -62,7 +68,7 @@ export function evaluationSample(ctx: ReportContext, size = 2000, seed = 5): Eva
 export async function activationsOverTraining(ctx: ReportContext, sample: EvaluationSample): Promise<EpochUnits[]> {
   const result: EpochUnits[] = [];
   for (const { epoch, network } of ctx.model.epochs) {
-    result.push({ epoch, layers: await networkUnits(ctx.tf, network, sample.images, sample.labels.length, { betweenBatches: ctx.pause, batchSize: 500 }) });
+    result.push({ epoch, layers: await networkUnits(ctx.tf, network, sample.images, sample.labels.length, { betweenBatches: ctx.pause, batchSize: ctx.batchSize }) });
     await ctx.pause();
   }
   return result;
@@ -71,8 +77,11 @@ export async function activationsOverTraining(ctx: ReportContext, sample: Evalua
 /** The units of every activation of the final network on the whole test set. */
 export type FinalUnits = Record<string, LayerUnits>;
 
+/** The ReLU layers, the last hidden layer (for the maps) and the logits (for the predictions). */
 export function finalActivations(ctx: ReportContext): Promise<FinalUnits> {
-  return networkUnits(ctx.tf, ctx.model.network, ctx.testSet.images, ctx.testSet.count, { betweenBatches: ctx.pause, batchSize: 500 });
+  const hidden = hiddenActivationNames(ctx.model.network);
+  const names = [...new Set([...reluActivationNames(ctx.model.network), hidden[hidden.length - 1], LOGITS])];
+  return networkUnits(ctx.tf, ctx.model.network, ctx.testSet.images, ctx.testSet.count, { names, betweenBatches: ctx.pause, batchSize: ctx.batchSize });
 }
 
 export interface CleanPredictions {
@@ -90,7 +99,7 @@ export interface CleanPredictions {
  */
 export function cleanPredictions(ctx: ReportContext, final: FinalUnits, invalidation: Promise<unknown>): CleanPredictions {
   const { testSet, classNames } = ctx;
-  const runner = createInterventionRunner(ctx.tf, ctx.model.network, testSet.images, testSet.count, { batchSize: 1000, betweenBatches: ctx.pause });
+  const runner = createInterventionRunner(ctx.tf, ctx.model.network, testSet.images, testSet.count, { batchSize: ctx.batchSize, betweenBatches: ctx.pause });
   void invalidation.then(() => runner.dispose());
   const predicted = Uint8Array.from(argmaxRows(final[LOGITS].mean.data, testSet.count, classNames.length));
   const confusion = confusionMatrix(predicted, testSet.labels, classNames.length);

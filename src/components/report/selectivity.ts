@@ -44,7 +44,8 @@ export function logitGradients(ctx: ReportContext, layer: string): AsyncGenerato
   const { testSet } = ctx;
   return announce(
     `Computing ∂logit/∂activation of ${layer} on ${testSet.count.toLocaleString("en-US")} test images…`,
-    classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, { batchSize: 500, betweenBatches: ctx.pause }),
+    // A backward pass costs about three forward ones.
+    classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, { batchSize: Math.max(20, Math.round(ctx.batchSize / 3)), betweenBatches: ctx.pause }),
   );
 }
 

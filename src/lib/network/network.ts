@@ -283,3 +283,16 @@ export function classCount(network: Network): number {
 export function inputSize(network: Network): number {
   return product(network.inputShape);
 }
+
+/**
+ * Multiply-adds of one forward pass for one example (dense and conv layers; the rest is small):
+ * what sizes the batches a page runs between yields to the browser.
+ */
+export function forwardCost(network: Network): number {
+  const shapes = validateNetwork(network);
+  return network.layers.reduce((sum, layer, i) => {
+    if (layer.kind === "dense") return sum + layer.inputSize * layer.units;
+    if (layer.kind === "conv2d") return sum + shapes[i][0] * shapes[i][1] * layer.kernelSize[0] * layer.kernelSize[1] * layer.inChannels * layer.filters;
+    return sum;
+  }, 0);
+}

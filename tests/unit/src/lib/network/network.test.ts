@@ -5,6 +5,7 @@ import {
   activationInfo,
   activationNames,
   classCount,
+  forwardCost,
   hiddenActivationNames,
   reluActivationNames,
   validateNetwork,
@@ -71,6 +72,11 @@ describe("network description", () => {
     const softmax = tf.layers.dense({ units: 2, activation: "softmax", name: "logits" }).apply(input) as tf.SymbolicTensor;
     const { modelJson: bad, weightsBin: badBin } = await serialize(tf.model({ inputs: input, outputs: softmax }));
     assert.throws(() => networkFromLayersModel(bad, readWeightsBin(bad, badBin)), /activation "softmax" is not supported/);
+  });
+
+  test("forward cost: dense in × out, conv out-positions × kernel × channels (hand-computed)", async () => {
+    // smallCnn: conv_1 5×3 positions × 3·3·3 × 5 = 2025; conv_2 2×1 × 2·2·5 × 4 = 160; dense 8×6 = 48; logits 6×3 = 18.
+    assert.equal(forwardCost(await networkOf(smallCnn())), 2025 + 160 + 48 + 18);
   });
 
   test("validation says which layer is wrong and how", () => {
