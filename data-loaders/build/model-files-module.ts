@@ -1,11 +1,13 @@
 // Framework only builds data files that pages name with a literal FileAttachment("..."). Pages
 // that choose among models therefore import src/generated/model-files.ts, written here from the
 // model registry before every build and preview: one literal FileAttachment per model and file,
-// so adding a registry entry is all it takes to build and offer a new model.
+// and one per SAE sweep file (model → layer, src/lib/sae/sweep.ts), so adding a registry entry is
+// all it takes to build and offer a new model and its SAEs.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MODELS, type ModelEntry } from "../../src/lib/models/registry.js";
+import { saeSweep } from "../../src/lib/sae/sweep.js";
 
 export const MODEL_FILES_MODULE = join("src", "generated", "model-files.ts");
 
@@ -19,14 +21,23 @@ export function modelFilesModuleSource(models: readonly ModelEntry[] = MODELS): 
     if (model.tsne) files.push(`    tsne: ${attachment(model.name, "tsne.bin")},`);
     return [`  ${JSON.stringify(model.name)}: {`, `    name: ${JSON.stringify(model.name)},`, ...files, "  },"].join("\n");
   });
+  const sweeps = models.map((model) => {
+    const layers = saeSweep(model).map(({ layer }) => `    ${layer}: FileAttachment("../data/sae/${model.name}/${layer}.bin"),`);
+    return [`  ${JSON.stringify(model.name)}: {`, ...layers, "  },"].join("\n");
+  });
   return [
     "// Generated from src/lib/models/registry.ts by data-loaders/build/model-files-module.ts before",
     "// every build and preview; do not edit (edit the registry instead).",
-    'import { FileAttachment } from "observablehq:stdlib";',
+    'import { FileAttachment, type FileAttachmentHandle } from "observablehq:stdlib";',
     'import type { ModelAttachments } from "../runtime/load-model.js";',
     "",
     "export const modelFiles: Record<string, ModelAttachments> = {",
     ...entries,
+    "};",
+    "",
+    "/** The SAE sweep file of each model's layers (src/lib/sae/sweep-file.ts), model → layer. */",
+    "export const saeFiles: Record<string, Record<string, FileAttachmentHandle>> = {",
+    ...sweeps,
     "};",
     "",
   ].join("\n");

@@ -35,7 +35,8 @@ export interface IndependentEvaluation {
   dispose(): void;
 }
 
-function distFile(dir: string, stem: string, ext: string): string {
+/** The one built file `<stem>.<hash><ext>` in `dir`. */
+export function distFile(dir: string, stem: string, ext: string): string {
   const name = readdirSync(dir).find((f) => f.startsWith(`${stem}.`) && f.endsWith(ext));
   if (!name) throw new Error(`no ${stem}.*${ext} in ${dir}: build the site first`);
   return join(dir, name);

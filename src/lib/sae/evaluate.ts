@@ -1,11 +1,12 @@
 // Every metric of metrics.ts for one SAE on one evaluation set, from a single encoding pass, so
-// that the loaders, the page and the worker report the same numbers. Downstream accuracy and
-// loss recovered need the classifier: splice `reconstruction` into the network and pass the
-// cross-entropies to metrics.lossRecovered.
+// that the loaders, the page and the worker report the same numbers. An SAE trained in a PCA or
+// ICA basis is measured in the layer's own units: its reconstruction is mapped back first.
+// Downstream accuracy and loss recovered need the classifier: see downstream.ts.
 import type { TF } from "../tf-types.js";
 import type { ActivationMatrix } from "../analysis/types.js";
 import { activeAbove } from "./config.js";
 import { encodeAndReconstruct, type BatchOptions } from "./encode.js";
+import { fromBasis, toBasis, type FittedBasis } from "./basis.js";
 import {
   deadLatents,
   denseLatents,
@@ -24,7 +25,7 @@ import type { SaeWeights } from "./weights.js";
 export interface SaeEvaluation {
   /** The codes of every input [rows, dSae]. */
   codes: ActivationMatrix;
-  /** The reconstruction of every input [rows, dIn], in the activations' units. */
+  /** The reconstruction of every input [rows, m.cols], in the activations' units (the layer's, with a basis). */
   reconstruction: ActivationMatrix;
   meanSquaredError: number;
   fractionVarianceExplained: number;
@@ -39,9 +40,18 @@ export interface SaeEvaluation {
   relativeReconstructionBias: number;
 }
 
+export interface EvaluateOptions extends BatchOptions {
+  /** The basis the SAE reads: `m` is in the layer's units and is mapped into it first. */
+  basis?: FittedBasis | null;
+}
+
 /** Encodes and reconstructs `m` in batches (no tensors left behind) and computes every metric on it. */
-export function evaluateSae(tf: TF, weights: SaeWeights, m: ActivationMatrix, options: BatchOptions = {}): SaeEvaluation {
-  const { codes, reconstruction } = encodeAndReconstruct(tf, weights, m, options);
+export function evaluateSae(tf: TF, weights: SaeWeights, m: ActivationMatrix, options: EvaluateOptions = {}): SaeEvaluation {
+  const { basis = null, ...batch } = options;
+  if (basis !== null && basis.dIn !== weights.dIn) throw new Error(`evaluateSae: the SAE reads ${weights.dIn} values, the ${basis.name} basis gives ${basis.dIn}`);
+  const encoded = encodeAndReconstruct(tf, weights, basis ? toBasis(basis, m) : m, batch);
+  const { codes } = encoded;
+  const reconstruction = basis ? fromBasis(basis, encoded.reconstruction) : encoded.reconstruction;
   const firingRates = latentFiringRates(codes, activeAbove(weights.architecture));
   return {
     codes,

@@ -1,12 +1,17 @@
 // The download of a trained SAE: its weights as safetensors under SAELens' tensor names, and a
 // cfg.json that says how to use them (SAELens' key names where one exists). In Python:
 //   w = safetensors.numpy.load_file("sae.safetensors"); cfg = json.load(open("cfg.json"))
-//   pre = (x * cfg["input_scale"] - w["b_dec"]) @ w["W_enc"] + w["b_enc"]
+//   z = x if "basis" not in cfg else (x - w["basis_mean"]) @ w["basis_transform"].T
+//   pre = (z * cfg["input_scale"] - w["b_dec"]) @ w["W_enc"] + w["b_enc"]
 //   f = activation(pre)  # cfg["activation_fn"]; see encode.ts
-//   x_hat = (f @ w["W_dec"] + w["b_dec"]) / cfg["input_scale"]
+//   z_hat = (f @ w["W_dec"] + w["b_dec"]) / cfg["input_scale"]
+//   x_hat = z_hat if "basis" not in cfg else z_hat @ w["basis_inverse"] + w["basis_mean"]
+// An SAE trained on a PCA or ICA basis of the layer (basis.ts) carries the basis as three more
+// tensors, so that x and x_hat are in the layer's own units either way.
 import type { SaeArchitecture, SaeConfig } from "./config.js";
-import { decodeSafetensors, encodeSafetensors, type SafetensorsTensor } from "./safetensors.js";
+import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsTensor } from "./safetensors.js";
 import { checkSaeWeights, type SaeWeights } from "./weights.js";
+import { checkBasis, type FittedBasis } from "./basis.js";
 
 /** How codes come from the pre-activation, by architecture (BatchTopK is used as a JumpReLU, as SAELens saves it). */
 export const ACTIVATION_FN: Record<SaeArchitecture, "relu" | "sigmoid" | "topk" | "jumprelu"> = { l1: "relu", kl: "sigmoid", topk: "topk", batchtopk: "jumprelu" };
@@ -35,8 +40,10 @@ export interface SaeCfgJson {
   /** b_dec is subtracted from the (scaled) input before encoding. */
   apply_b_dec_to_input: true;
   normalize_activations: SaeConfig["inputNormalization"];
-  /** Multiply activations by this before encoding; divide reconstructions by it. */
+  /** Multiply activations (in the basis, when there is one) by this before encoding; divide reconstructions by it. */
   input_scale: number;
+  /** Present when the SAE reads a basis of the layer rather than its units; d_in is then the basis' width. */
+  basis?: SaeBasisCfg;
   dtype: "float32";
   model_name: string;
   hook_name: string;
@@ -53,9 +60,26 @@ export interface SaeCfgJson {
   };
 }
 
-/** The weights as safetensors bytes: W_enc [d_in, d_sae], b_enc, W_dec [d_sae, d_in], b_dec, and threshold for batchtopk. */
-export function saeSafetensors(weights: SaeWeights): Uint8Array {
+export interface SaeBasisCfg {
+  name: FittedBasis["name"];
+  /** Width of the layer's activations. */
+  d_layer: number;
+  /** How the tensors basis_mean [d_layer], basis_transform and basis_inverse [d_in, d_layer] are applied. */
+  apply: typeof BASIS_APPLY;
+}
+
+export const BASIS_APPLY = "z = (x - basis_mean) @ basis_transform.T; the SAE reads z; x_hat = z_hat @ basis_inverse + basis_mean" as const;
+
+/**
+ * The weights as safetensors bytes: W_enc [d_in, d_sae], b_enc, W_dec [d_sae, d_in], b_dec,
+ * threshold for batchtopk, and basis_mean, basis_transform, basis_inverse for an SAE on a basis.
+ */
+export function saeSafetensors(weights: SaeWeights, basis: FittedBasis | null = null): Uint8Array {
   checkSaeWeights(weights);
+  if (basis !== null) {
+    checkBasis(basis);
+    if (basis.dIn !== weights.dIn) throw new Error(`saeSafetensors: the SAE reads ${weights.dIn} values, the ${basis.name} basis gives ${basis.dIn}`);
+  }
   const { dIn, dSae } = weights;
   const tensors: Record<string, SafetensorsTensor> = {
     W_enc: { shape: [dIn, dSae], data: weights.W_enc },
@@ -64,10 +88,15 @@ export function saeSafetensors(weights: SaeWeights): Uint8Array {
     b_dec: { shape: [dIn], data: weights.b_dec },
   };
   if (weights.threshold) tensors.threshold = { shape: [dSae], data: weights.threshold };
-  return encodeSafetensors(tensors, { architecture: weights.architecture, input_scale: String(weights.inputScale) });
+  if (basis !== null) {
+    tensors.basis_mean = { shape: [basis.dLayer], data: basis.mean };
+    tensors.basis_transform = { shape: [dIn, basis.dLayer], data: basis.transform };
+    tensors.basis_inverse = { shape: [dIn, basis.dLayer], data: basis.inverse };
+  }
+  return encodeSafetensors(tensors, { architecture: weights.architecture, input_scale: String(weights.inputScale), ...(basis ? { basis: basis.name } : {}) });
 }
 
-export function cfgJson(config: SaeConfig, weights: SaeWeights, source: SaeSource): SaeCfgJson {
+export function cfgJson(config: SaeConfig, weights: SaeWeights, source: SaeSource, basis: FittedBasis | null = null): SaeCfgJson {
   const sparsity =
     config.architecture === "l1"
       ? { l1_coefficient: config.l1Coefficient }
@@ -83,6 +112,7 @@ export function cfgJson(config: SaeConfig, weights: SaeWeights, source: SaeSourc
     apply_b_dec_to_input: true,
     normalize_activations: config.inputNormalization,
     input_scale: weights.inputScale,
+    ...(basis ? { basis: { name: basis.name, d_layer: basis.dLayer, apply: BASIS_APPLY } } : {}),
     dtype: "float32",
     model_name: source.model,
     hook_name: source.layer,
@@ -100,17 +130,20 @@ export function cfgJson(config: SaeConfig, weights: SaeWeights, source: SaeSourc
   };
 }
 
+/** A tensor of the file with the shape cfg.json implies. */
+function tensorOf({ tensors }: SafetensorsFile, name: string, shape: number[], source: string): Float32Array {
+  const found = tensors[name];
+  if (!found) throw new Error(`${source}: expected a tensor "${name}", found only [${Object.keys(tensors).join(", ")}]`);
+  if (found.shape.length !== shape.length || found.shape.some((d, i) => d !== shape[i])) {
+    throw new Error(`${source}: expected "${name}" of shape [${shape}] (cfg.json), found [${found.shape}]`);
+  }
+  return found.data;
+}
+
 /** SaeWeights back from a safetensors file and its cfg.json (the shapes must agree). */
 export function saeFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = "SAE safetensors"): SaeWeights {
-  const { tensors } = decodeSafetensors(bytes, source);
-  const tensor = (name: string, shape: number[]) => {
-    const found = tensors[name];
-    if (!found) throw new Error(`${source}: expected a tensor "${name}", found only [${Object.keys(tensors).join(", ")}]`);
-    if (found.shape.length !== shape.length || found.shape.some((d, i) => d !== shape[i])) {
-      throw new Error(`${source}: expected "${name}" of shape [${shape}] (cfg.json), found [${found.shape}]`);
-    }
-    return found.data;
-  };
+  const file = decodeSafetensors(bytes, source);
+  const tensor = (name: string, shape: number[]) => tensorOf(file, name, shape, source);
   const { d_in: dIn, d_sae: dSae } = cfg;
   const weights: SaeWeights = {
     architecture: cfg.architecture,
@@ -126,4 +159,22 @@ export function saeFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = 
   };
   checkSaeWeights(weights, source);
   return weights;
+}
+
+/** The basis back from a safetensors file whose cfg.json names one; null when it names none. */
+export function basisFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = "SAE safetensors"): FittedBasis | null {
+  if (cfg.basis === undefined) return null;
+  const file = decodeSafetensors(bytes, source);
+  const { d_in: dIn } = cfg;
+  const dLayer = cfg.basis.d_layer;
+  const basis: FittedBasis = {
+    name: cfg.basis.name,
+    dLayer,
+    dIn,
+    mean: tensorOf(file, "basis_mean", [dLayer], source),
+    transform: tensorOf(file, "basis_transform", [dIn, dLayer], source),
+    inverse: tensorOf(file, "basis_inverse", [dIn, dLayer], source),
+  };
+  checkBasis(basis, source);
+  return basis;
 }

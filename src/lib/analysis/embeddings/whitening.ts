@@ -6,6 +6,13 @@ import { pca } from "./pca.js";
 /** A direction whose variance is below this fraction of the largest has none (rounding only). */
 const RANK_TOLERANCE = 1e-10;
 
+/** How many principal directions have variance, given their variances largest first (pca's explainedVariance). */
+export function directionsWithVariance(explainedVariance: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < explainedVariance.length; i++) if (explainedVariance[i] > RANK_TOLERANCE * explainedVariance[0]) count++;
+  return count;
+}
+
 export interface PcaWhitening {
   /** Per-unit mean subtracted first. */
   mean: Float64Array;
@@ -26,7 +33,7 @@ export interface PcaWhitening {
 export function pcaWhitening(m: ActivationMatrix, k: number, name = "pcaWhitening"): PcaWhitening {
   const { components, explainedVariance, mean, projection } = pca(m, k);
   const { rows, cols } = m;
-  const varying = explainedVariance.filter((v) => v > RANK_TOLERANCE * explainedVariance[0]).length;
+  const varying = directionsWithVariance(explainedVariance);
   if (varying < k) {
     throw new Error(
       `${name}: expected at most ${varying} components, since only ${varying} directions of the ` +

@@ -5,6 +5,8 @@ import { gaussian, mulberry32 } from "../../../../../src/lib/random.js";
 import { encodeActivations, reconstructActivations } from "../../../../../src/lib/sae/encode.js";
 import { evaluateSae } from "../../../../../src/lib/sae/evaluate.js";
 import * as metrics from "../../../../../src/lib/sae/metrics.js";
+import { fromBasis, toBasis } from "../../../../../src/lib/sae/basis.js";
+import { pcaBasis } from "../../../../../src/lib/sae/fit-basis.js";
 import { randomWeights } from "./fixtures.js";
 
 describe("evaluateSae", () => {
@@ -35,5 +37,21 @@ describe("evaluateSae", () => {
     assert.equal(evaluation.normalizedMse, metrics.normalizedMse(inputs, reconstruction));
     assert.equal(evaluation.shrinkage, metrics.shrinkage(inputs, reconstruction));
     assert.equal(evaluation.relativeReconstructionBias, metrics.relativeReconstructionBias(inputs, reconstruction));
+  });
+
+  test("with a basis, the SAE reads the activations in it and is measured in the layer's own units", () => {
+    const weights = randomWeights("topk");
+    const random = mulberry32(5);
+    // A 7-unit layer; PCA keeps all 7 directions, the first 6 of which the 6-input SAE reads.
+    const layer = { rows: 30, cols: 7, data: Float32Array.from({ length: 210 }, () => Math.max(0, gaussian(random))) };
+    const full = pcaBasis(layer);
+    const basis = { ...full, dIn: 6, transform: full.transform.slice(0, 42), inverse: full.inverse.slice(0, 42) };
+    const evaluation = evaluateSae(tf, weights, layer, { basis });
+    const reconstruction = fromBasis(basis, reconstructActivations(tf, weights, toBasis(basis, layer)));
+    assert.deepEqual(evaluation.reconstruction, reconstruction);
+    assert.deepEqual(evaluation.codes, encodeActivations(tf, weights, toBasis(basis, layer)));
+    assert.equal(evaluation.fractionVarianceExplained, metrics.fractionVarianceExplained(layer, reconstruction));
+    assert.equal(evaluation.shrinkage, metrics.shrinkage(layer, reconstruction));
+    assert.throws(() => evaluateSae(tf, weights, layer, { basis: full }), /the SAE reads 6 values, the pca basis gives 7/);
   });
 });

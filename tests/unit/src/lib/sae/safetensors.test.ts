@@ -1,7 +1,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeSafetensors, encodeSafetensors } from "../../../../../src/lib/sae/safetensors.js";
-import { cfgJson, saeFromSafetensors, saeSafetensors, type SaeCfgJson } from "../../../../../src/lib/sae/sae-files.js";
+import { BASIS_APPLY, basisFromSafetensors, cfgJson, saeFromSafetensors, saeSafetensors, type SaeCfgJson } from "../../../../../src/lib/sae/sae-files.js";
+import type { FittedBasis } from "../../../../../src/lib/sae/basis.js";
 import { saeConfig } from "../../../../../src/lib/sae/config.js";
 import { randomWeights } from "./fixtures.js";
 
@@ -105,5 +106,31 @@ describe("SAE download files", () => {
     const cfg = cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source);
     assert.throws(() => saeFromSafetensors(saeSafetensors(weights), { ...cfg, d_sae: 12 }), /expected "W_enc" of shape \[6,12\] \(cfg.json\), found \[6,10\]/);
     assert.throws(() => saeFromSafetensors(saeSafetensors(weights), { ...cfg, architecture: "batchtopk" }), /expected a tensor "threshold", found only \[W_enc, b_enc, W_dec, b_dec\]/);
+  });
+
+  test("an SAE on a basis carries it: three more tensors, and cfg.json says how to apply them", () => {
+    const weights = randomWeights("l1");
+    // A 9-unit layer whose basis keeps 6 directions (the SAE's d_in).
+    const basis: FittedBasis = {
+      name: "ica",
+      dLayer: 9,
+      dIn: 6,
+      mean: Float32Array.from({ length: 9 }, (_, i) => i / 10),
+      transform: Float32Array.from({ length: 54 }, (_, i) => Math.sin(i)),
+      inverse: Float32Array.from({ length: 54 }, (_, i) => Math.cos(i)),
+    };
+    const cfg = JSON.parse(JSON.stringify(cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source, basis))) as SaeCfgJson;
+    assert.deepEqual(cfg.basis, { name: "ica", d_layer: 9, apply: BASIS_APPLY });
+    const bytes = saeSafetensors(weights, basis);
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    assert.deepEqual(Object.keys(tensors), ["W_enc", "b_enc", "W_dec", "b_dec", "basis_mean", "basis_transform", "basis_inverse"]);
+    assert.deepEqual(tensors.basis_transform.shape, [6, 9]);
+    assert.equal(metadata.basis, "ica");
+    assert.deepEqual(saeFromSafetensors(bytes, cfg), weights);
+    assert.deepEqual(basisFromSafetensors(bytes, cfg), basis);
+    const plain = cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source);
+    assert.equal(plain.basis, undefined);
+    assert.equal(basisFromSafetensors(saeSafetensors(weights), plain), null);
+    assert.throws(() => saeSafetensors(weights, { ...basis, dIn: 5, transform: new Float32Array(45), inverse: new Float32Array(45) }), /the SAE reads 6 values, the ica basis gives 5/);
   });
 });

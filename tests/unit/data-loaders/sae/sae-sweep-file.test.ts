@@ -1,0 +1,17 @@
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { sweepLayer } from "../../../../data-loaders/sae/sae-sweep-file.js";
+
+describe("SAE sweep of one layer", () => {
+  test("is the registry model's sweep of that layer", () => {
+    const layer = sweepLayer("cnn", "relu_2");
+    assert.equal(layer.spatial, true);
+    assert.equal(layer.width, 16);
+    assert.equal(layer.saes.length, 4);
+  });
+
+  test("an unknown model or layer is reported with what there is", () => {
+    assert.throws(() => sweepLayer("cnn", "relu_4"), /model "cnn" has no layer "relu_4" to train SAEs on; it has relu_1, relu_2, relu_3/);
+    assert.throws(() => sweepLayer("mlp", "relu_1"), /unknown model "mlp"; the registry has cnn, baseline-mlp/);
+  });
+});
