@@ -13,3 +13,4 @@ export { cellError } from "../cell-error.js";
 export { textControl, rangeControl, selectControl } from "../controls.js";
 export { table } from "./table.js";
 export * from "./class-attribution.js";
+export { checkNumberInput } from "../../lib/validate-input.js";
