@@ -27,11 +27,17 @@ export function atLeast(tf: TF, values: Tensor, threshold: Tensor | number): Ten
  * the k-th value keep every tied code (they have probability zero for real-valued inputs).
  */
 export function topKMask(tf: TF, codes: Tensor, k: number): Tensor {
-  return tf.tidy(() => {
-    const { values } = tf.topk(codes, k);
-    const kth = values.slice([0, k - 1], [codes.shape[0], 1]);
-    return atLeast(tf, codes, tf.maximum(kth, SMALLEST_POSITIVE));
-  });
+  // A mask is piecewise constant: its gradient is 0. Said explicitly, since tfjs has no gradient
+  // for TopK and autodiff through an encoder (a feature's saliency, feature inversion) needs one.
+  const mask = tf.customGrad(((x: Tensor) => {
+    const value = tf.tidy(() => {
+      const { values } = tf.topk(x, k);
+      const kth = values.slice([0, k - 1], [x.shape[0], 1]);
+      return atLeast(tf, x, tf.maximum(kth, SMALLEST_POSITIVE));
+    });
+    return { value, gradFunc: (dy: Tensor) => tf.zerosLike(dy) };
+  }) as Parameters<TF["customGrad"]>[0]);
+  return mask(codes);
 }
 
 /** The weights on the backend, folded for speed (see uploadSae). */
