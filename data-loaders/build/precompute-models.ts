@@ -8,6 +8,9 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { MODELS, type ModelEntry } from "../../src/lib/models/registry.js";
 import { saeSweep } from "../../src/lib/sae/sweep.js";
+import { allCached } from "../cache/artifact-cache.js";
+import { produceModel } from "../models/produce-model.js";
+import { saeSweepFile } from "../sae/sae-sweep-file.js";
 
 export interface PrecomputeJob {
   /** "baseline-mlp", or "baseline-mlp/relu_1" for an SAE sweep; prefixes the job's log lines. */
@@ -17,6 +20,8 @@ export interface PrecomputeJob {
   args: string[];
   /** The label of a job that must finish first, if any. */
   after: string | null;
+  /** Whether everything the job would produce is in the artifact cache already (then it is skipped). */
+  cached?: () => Promise<boolean>;
 }
 
 export interface PrecomputeOptions {
@@ -40,10 +45,22 @@ export interface JobTiming {
  * full grids, then spatial layers, whose evaluation runs the conv layers on every test image).
  */
 export function precomputeJobs(models: readonly ModelEntry[] = MODELS): PrecomputeJob[] {
-  const modelJobs = models.map((m) => ({ label: m.name, script: "data-loaders/models/produce-model.ts", args: [`--model=${m.name}`], after: null }));
+  const modelJobs = models.map((m) => ({
+    label: m.name,
+    script: "data-loaders/models/produce-model.ts",
+    args: [`--model=${m.name}`],
+    after: null,
+    cached: () => allCached(() => produceModel(m.name)),
+  }));
   const sweeps = models.flatMap((m) => saeSweep(m).map((layer) => ({ model: m.name, ...layer })));
   sweeps.sort((a, b) => b.saes.length - a.saes.length || Number(b.spatial) - Number(a.spatial));
-  const saeJobs = sweeps.map(({ model, layer }) => ({ label: `${model}/${layer}`, script: "data-loaders/sae/produce-sae.ts", args: [`--model=${model}`, `--layer=${layer}`], after: model }));
+  const saeJobs = sweeps.map(({ model, layer }) => ({
+    label: `${model}/${layer}`,
+    script: "data-loaders/sae/produce-sae.ts",
+    args: [`--model=${model}`, `--layer=${layer}`],
+    after: model,
+    cached: () => allCached(() => saeSweepFile(model, layer)),
+  }));
   return [...modelJobs, ...saeJobs];
 }
 
@@ -72,6 +89,18 @@ function run(root: string, job: PrecomputeJob, env: NodeJS.ProcessEnv, log: (lin
       else reject(new Error(`${job.after === null ? "model" : "SAE sweep"} "${job.label}": ${cause || `${job.script} exited with ${signal ?? `code ${code}`}`}`));
     });
   });
+}
+
+/**
+ * The jobs whose results are not all in the artifact cache. Looking costs well under a second a
+ * job in this process; starting one costs seconds (tsx, tfjs), so a warm build starts none.
+ */
+export async function jobsToRun(jobs: readonly PrecomputeJob[]): Promise<PrecomputeJob[]> {
+  const toRun: PrecomputeJob[] = [];
+  for (const job of jobs) if (!(await job.cached?.())) toRun.push(job);
+  // A job whose prerequisite is cached need not wait for it.
+  const labels = new Set(toRun.map((j) => j.label));
+  return toRun.map((job) => (job.after !== null && !labels.has(job.after) && jobs.some((j) => j.label === job.after) ? { ...job, after: null } : job));
 }
 
 /** Runs the jobs, each once the job it comes after has finished; returns how long each took. */
@@ -125,7 +154,14 @@ export async function runJobs(jobs: readonly PrecomputeJob[], { root, concurrenc
 export async function precomputeModels(options: PrecomputeOptions): Promise<void> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const started = performance.now();
-  const timings = await runJobs(precomputeJobs(), { ...options, log });
-  const layers = timings.filter((t) => t.label.includes("/")).length;
-  log(`models: ${MODELS.length} trained and ${layers} layers' SAE sweeps made, or found in the cache, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const jobs = precomputeJobs();
+  const toRun = await jobsToRun(jobs);
+  options.signal?.throwIfAborted();
+  await runJobs(toRun, { ...options, log });
+  const count = (list: readonly PrecomputeJob[], sweeps: boolean) => list.filter((j) => j.label.includes("/") === sweeps).length;
+  const [models, layers] = [count(jobs, false), count(jobs, true)];
+  const [trained, swept] = [count(toRun, false), count(toRun, true)];
+  log(
+    `models: ${trained} of ${models} trained and ${swept} of ${layers} layers' SAE sweeps made (the rest were in the artifact cache) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }

@@ -5,6 +5,7 @@
 //
 // Correctness rests on an atomic rename: an artifact is produced in a private temp folder, gets
 // a `.complete` marker, and is renamed into place. The lock file only prevents duplicate work.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
@@ -180,6 +181,29 @@ export async function removeAbandonedWork(root: string = artifactCacheRoot()): P
   return removed;
 }
 
+/** Set while `allCached` runs its work: withArtifact then finds, or gives up, but never produces. */
+const findOnly = new AsyncLocalStorage<true>();
+
+/** What withArtifact throws inside `allCached` when the artifact would have to be produced. */
+class ArtifactNotCached extends Error {
+  override name = "ArtifactNotCached";
+}
+
+/**
+ * Whether `work` finds every artifact it asks withArtifact for in the cache. Runs `work` with
+ * production turned off (and the "cached" notes silent): the build uses it to skip starting a
+ * process for a job whose results are all there already.
+ */
+export async function allCached(work: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await findOnly.run(true, work);
+    return true;
+  } catch (error) {
+    if (error instanceof ArtifactNotCached) return false;
+    throw error;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /**
@@ -202,9 +226,10 @@ export async function withArtifact(key: string, produce: (dir: string) => Promis
   const lockPath = join(root, `${key}.lock`);
 
   if (isComplete()) {
-    log(`${label}: cached`);
+    if (!findOnly.getStore()) log(`${label}: cached`);
     return finalDir;
   }
+  if (findOnly.getStore()) throw new ArtifactNotCached(`${label}: not cached`);
   await mkdir(root, { recursive: true });
   let announcedWait = false;
   for (;;) {

@@ -119,6 +119,14 @@ export function featureTopImages(testSet: ImageSet, codes: FeatureCodes, evaluat
   return box;
 }
 
+/** The test image (by its index in the test set) on which the feature is largest. */
+export function strongestImage(codes: FeatureCodes, evaluationImages: Int32Array, feature: number): number {
+  const values = column(codes.images, feature);
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return evaluationImages[best];
+}
+
 /** The share of the feature's total activation carried by each class's images. */
 export function featureClassMass(codes: FeatureCodes, labels: ArrayLike<number>, classNames: string[], feature: number, options: { width?: number } = {}): Element {
   const values = column(codes.images, feature);
@@ -188,13 +196,38 @@ export async function featureSaliency(tf: TF, network: Network, layer: string, u
   }
 }
 
-/** Feature inversion with the reader's regularization (see lib/network/feature-inversion.ts). */
-export async function featureInversion(tf: TF, network: Network, layer: string, units: number, sae: ChosenSae, feature: number, settings: { l2: number; tv: number; jitter: number; steps: number }, hooks: { betweenSteps?: () => Promise<void> } = {}): Promise<InversionResult> {
+/** The feature's encoder pre-activation (its input to the nonlinearity), summed over positions. */
+function featurePreActivation(tf: TF, sae: ReturnType<typeof uploadSae>, basis: ReturnType<typeof uploadBasis> | null, activation: Tensor, units: number, feature: number): Tensor {
+  const rows = tf.reshape(activation, [-1, units]) as Tensor2D;
+  const encoderColumn = tf.slice(sae.encoder, [0, feature], [-1, 1]);
+  const bias = tf.slice(sae.encoderBias, [feature], [1]);
+  return tf.sum(tf.add(tf.matMul(basis ? basis.toBasis(rows) : rows, encoderColumn), bias));
+}
+
+export interface FeatureInversion extends InversionResult {
+  /** The feature's code on the optimized image (the objective is its pre-activation). */
+  code: number;
+}
+
+/**
+ * Feature inversion with the reader's regularization (see lib/network/feature-inversion.ts). It
+ * maximizes the feature's pre-activation, not its code: a ReLU or TopK code is 0, with a zero
+ * gradient, on the faint starting image, where gradient ascent on the code would never move.
+ */
+export async function featureInversion(tf: TF, network: Network, layer: string, units: number, sae: ChosenSae, feature: number, settings: { l2: number; tv: number; jitter: number; steps: number }, hooks: { betweenSteps?: () => Promise<void> } = {}): Promise<FeatureInversion> {
   const uploaded = uploadSae(tf, sae.weights);
   const basis = sae.basis ? uploadBasis(tf, sae.basis) : null;
+  const model = uploadNetwork(tf, network);
   try {
-    return await invertFeature(tf, network, layer, (activation) => featureOf(tf, uploaded, basis, activation, units, feature), { ...settings, learningRate: 0.05, seed: feature }, hooks);
+    const result = await invertFeature(tf, network, layer, (activation) => featurePreActivation(tf, uploaded, basis, activation, units, feature), { ...settings, learningRate: 0.05, seed: feature }, hooks);
+    const code = tf.tidy(() => featureOf(tf, uploaded, basis, forwardTo(tf, model, tf.tensor2d(result.image, [1, result.image.length]), layer), units, feature));
+    try {
+      return { ...result, code: (await code.data())[0] };
+    } finally {
+      code.dispose();
+    }
   } finally {
+    model.dispose();
     basis?.dispose();
     uploaded.dispose();
   }

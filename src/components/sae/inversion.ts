@@ -2,12 +2,11 @@
 // takes seconds) and the resulting image.
 import type { TF } from "../../lib/tf-types.js";
 import type { Network } from "../../lib/network/network.js";
-import type { InversionResult } from "../../lib/network/feature-inversion.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
 import { rangeControl, textControl, type Control } from "../controls.js";
 import { digitCanvas } from "../digit-canvas.js";
 import { announce, pendingView, type Pending } from "../report/pending.js";
-import { featureInversion, type ChosenSae } from "./dashboard.js";
+import { featureInversion, type ChosenSae, type FeatureInversion } from "./dashboard.js";
 
 export interface InversionControls {
   l2: Control<number | string>;
@@ -34,7 +33,7 @@ export async function* runInversion(
   feature: number,
   values: { l2: unknown; tv: unknown; jitter: unknown; steps: unknown },
   pause: () => Promise<void>,
-): AsyncGenerator<Pending<InversionResult>> {
+): AsyncGenerator<Pending<FeatureInversion>> {
   const checks = [
     checkNumberInput(values.l2, { label: "L2 weight", min: 0, max: 10 }),
     checkNumberInput(values.tv, { label: "TV weight", min: 0, max: 10 }),
@@ -47,15 +46,15 @@ export async function* runInversion(
   yield* announce(`Optimizing an image for feature ${feature}: ${steps} steps…`, featureInversion(tf, network, layer, units, sae, feature, { l2, tv, jitter, steps }, { betweenSteps: pause }));
 }
 
-export function inversionView(step: Pending<InversionResult>, feature: number, side: number): Element {
+export function inversionView(step: Pending<FeatureInversion>, feature: number, side: number): Element {
   const waiting = pendingView(step);
   if (waiting) return waiting;
-  const result = (step as { value: InversionResult }).value;
+  const result = (step as { value: FeatureInversion }).value;
   const figure = document.createElement("figure");
   figure.dataset.testid = "feature-inversion";
   figure.style.margin = "0";
   const caption = document.createElement("figcaption");
-  caption.textContent = `The image that maximizes feature ${feature}: ${result.objective.toFixed(3)} (from ${result.history[0].objective.toFixed(3)} at the start)`;
+  caption.textContent = `The image that maximizes feature ${feature}'s pre-activation: ${result.objective.toFixed(3)} (from ${result.history[0].objective.toFixed(3)} at the start); the feature's code on it: ${result.code.toFixed(3)}`;
   figure.append(digitCanvas(result.image, { rows: side, cols: side, scale: 6, max: 1 }), caption);
   return figure;
 }

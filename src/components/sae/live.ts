@@ -17,7 +17,7 @@ import type { SweepFile, SweepMetrics } from "../../lib/sae/sweep-file.js";
 import type { SaeWeights } from "../../lib/sae/weights.js";
 import { workerProgress, type WorkerStep } from "../../runtime/worker-task.js";
 import type { LiveProgress, LiveResult, SaeWorkerApi } from "../../workers/sae-worker.js";
-import { checkNumberInput } from "../../lib/validate-input.js";
+import { checkNumberInput, type NumberRule } from "../../lib/validate-input.js";
 import { selectControl, textControl, type Control } from "../controls.js";
 import { cellError } from "../cell-error.js";
 import { CATEGORICAL_SCHEME, resolveWidth, setTestId } from "../chart-helpers.js";
@@ -48,26 +48,41 @@ export function liveControls(dIn: number): LiveControls {
   };
 }
 
+/** The largest dictionary the page trains live: 64 latents per input dimension. */
+const MAX_LIVE_EXPANSION = 64;
+
+/** The allowed range of the sparsity control for each architecture, in the reader's words. */
+function sparsityRule(architecture: SaeArchitecture, dSae: number): NumberRule {
+  const label = `Sparsity (${SPARSITY_MEANING[architecture]})`;
+  switch (architecture) {
+    case "l1":
+      return { label, min: 0, max: 100 };
+    case "kl":
+      // ρ is a firing rate of sigmoid codes: the ends 0 and 1 are refused below.
+      return { label, min: 0, max: 1 };
+    default:
+      return { label, min: 1, max: dSae, integer: true };
+  }
+}
+
 /** The config the controls describe, or a message about the first bad value. */
 export function liveConfig(dIn: number, architecture: SaeArchitecture, latents: unknown, sparsity: unknown, steps: unknown): SaeConfig | { error: string } {
   const checkedSteps = checkNumberInput(steps, { label: "Steps", min: 1, max: 100_000, integer: true });
   if (checkedSteps.error !== null) return { error: checkedSteps.error };
-  const number = (value: unknown, label: string) => {
-    const n = typeof value === "number" ? value : Number(String(value).trim() === "" ? NaN : value);
-    return Number.isFinite(n) ? n : { error: `${label} must be a number; found ${JSON.stringify(value)}.` };
-  };
-  const dSae = number(latents, "Latents");
-  if (typeof dSae !== "number") return dSae;
-  const setting = number(sparsity, `Sparsity (${SPARSITY_MEANING[architecture]})`);
-  if (typeof setting !== "number") return setting;
+  const dSae = checkNumberInput(latents, { label: "Latents", min: 1, max: MAX_LIVE_EXPANSION * dIn, integer: true });
+  if (dSae.error !== null) return { error: dSae.error };
+  const rule = sparsityRule(architecture, dSae.value);
+  const setting = checkNumberInput(sparsity, rule);
+  if (setting.error !== null) return { error: setting.error };
+  if (architecture === "kl" && (setting.value === 0 || setting.value === 1)) return { error: `${rule.label} must be strictly between 0 and 1 (a sigmoid code's firing rate); found ${setting.value}.` };
   const kl = SPARSITY_SETTINGS.kl[0] as { beta: number };
-  const common = { dIn, dSae, steps: checkedSteps.value, seed: 1 };
+  const common = { dIn, dSae: dSae.value, steps: checkedSteps.value, seed: 1 };
   const input: SaeConfigInput =
     architecture === "l1"
-      ? { architecture, ...common, l1Coefficient: setting }
+      ? { architecture, ...common, l1Coefficient: setting.value }
       : architecture === "kl"
-        ? { architecture, ...common, rho: setting, beta: kl.beta }
-        : { architecture, ...common, k: setting };
+        ? { architecture, ...common, rho: setting.value, beta: kl.beta }
+        : { architecture, ...common, k: setting.value };
   try {
     const config = saeConfig(input);
     const problem = checkSaeConfig(config);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { precomputeJobs, runJobs, type PrecomputeJob } from "../../../../data-loaders/build/precompute-models.js";
+import { jobsToRun, precomputeJobs, runJobs, type PrecomputeJob } from "../../../../data-loaders/build/precompute-models.js";
 import { MODELS } from "../../../../src/lib/models/registry.js";
 
 describe("precompute jobs", () => {
@@ -47,5 +47,21 @@ appendFileSync(${JSON.stringify(log)}, label + " end\\n");
     assert.deepEqual(timings.map((t) => t.label).sort(), ["a", "a/x", "b"]);
     await assert.rejects(runJobs([job("c", 10, null), job("c/y", 10, "c", "no activations")], { root, concurrency: 2, log: () => {} }), /SAE sweep "c\/y": no activations/);
     await assert.rejects(runJobs([job("d/z", 10, "d")], { root, log: () => {} }), /job "d\/z" comes after "d", which is not a job/);
+  });
+
+  test("jobs whose results are cached are skipped, and a job after a cached one need not wait", async () => {
+    const job = (label: string, after: string | null, cached: boolean | undefined): PrecomputeJob => ({
+      label,
+      script: "x.ts",
+      args: [],
+      after,
+      ...(cached === undefined ? {} : { cached: async () => cached }),
+    });
+    const jobs = [job("m", null, true), job("m/a", "m", false), job("n", null, false), job("n/b", "n", false), job("n/c", "n", true), job("o", null, undefined)];
+    const toRun = await jobsToRun(jobs);
+    assert.deepEqual(
+      toRun.map((j) => [j.label, j.after]),
+      [["m/a", null], ["n", null], ["n/b", "n"], ["o", null]],
+    );
   });
 });

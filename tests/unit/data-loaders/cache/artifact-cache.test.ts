@@ -7,6 +7,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  allCached,
   artifactCacheRoot,
   artifactKey,
   canonicalJson,
@@ -104,6 +105,24 @@ describe("withArtifact", () => {
     assert.match(lines[1], /^artifact demo aaaaaaaa: done in \d+\.\d s$/);
     assert.equal(lines[2], "artifact demo aaaaaaaa: cached");
     assert.deepEqual((await readdir(root)).sort(), [key], "no lock or temp folder may remain");
+  });
+
+  test("allCached finds cached artifacts silently and never produces a missing one", async () => {
+    const root = await freshCache("find-only");
+    const [hit, miss] = [`hit-${"b".repeat(64)}`, `miss-${"c".repeat(64)}`];
+    await withArtifact(hit, async (dir) => writeFile(join(dir, "x"), "x"), { log: () => {} });
+    const lines: string[] = [];
+    let produced = 0;
+    const produce = async () => void produced++;
+    assert.equal(await allCached(() => withArtifact(hit, produce, { log: (l) => lines.push(l) })), true);
+    assert.equal(await allCached(async () => (await withArtifact(hit, produce), await withArtifact(miss, produce))), false);
+    assert.equal(produced, 0);
+    assert.deepEqual(lines, []);
+    assert.deepEqual(await readdir(root), [hit], "the probe created no lock or temp folder");
+    // Outside the probe, production works as before; other errors pass through.
+    await withArtifact(miss, produce, { log: () => {} });
+    assert.equal(produced, 1);
+    await assert.rejects(allCached(async () => Promise.reject(new Error("dataset: broken"))), /dataset: broken/);
   });
 
   test("a failed produce leaves nothing behind and a later call can succeed", async () => {

@@ -1,0 +1,147 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Page } from "playwright";
+import { errorCells, openPage, openSite, root, waitForCells, type Site } from "./harness.js";
+import { independentSaeMetrics } from "./independent-sae.js";
+import { join } from "node:path";
+
+const pct = (x: number, digits: number) => `${(100 * x).toFixed(digits)}%`;
+const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
+const html = (page: Page, testId: string) => page.locator(`[data-testid=${testId}]`).first().innerHTML();
+const changes = (page: Page, testId: string, before: string) =>
+  page.waitForFunction(([id, old]) => {
+    const node = document.querySelector(`[data-testid=${id}]`);
+    return node !== null && node.innerHTML !== old;
+  }, [testId, before] as const);
+const tableRow = async (page: Page, id: string) => (await page.locator("[data-testid=sae-table] tr", { has: page.locator(`td:text-is("${id}")`) }).first().locator("td").allTextContents()).map((c) => c.trim());
+/** The bytes behind one of the page's download links (a blob: URL made in the page). */
+async function downloaded(page: Page, suffix: string): Promise<Uint8Array> {
+  const href = await page.locator(`[data-testid=sae-downloads] a[download$="${suffix}"]`).getAttribute("href");
+  assert.ok(href, `no ${suffix} link`);
+  const base64 = await page.evaluate(async (url) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, href);
+  return new Uint8Array(Buffer.from(base64, "base64"));
+}
+
+describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
+  let site: Site;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    site = await openSite();
+    ({ page, problems } = await openPage(site, "sae.html?backend=wasm", { timeout: 300_000 }));
+    await waitForCells(page);
+  });
+  after(async () => site?.close());
+
+  test("every section renders with no error cell and no console error", async () => {
+    await page.waitForSelector("[data-testid=feature-inversion]");
+    for (const id of ["sae-pareto", "sae-table", "sae-downloads", "sae-live", "feature-density", "feature-top-images", "feature-class-mass", "feature-logit-effect", "feature-inversion", "steering-summary", "sae-reading"]) {
+      assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
+    }
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test("the chosen SAE's row agrees with a recomputation from its downloads and the exported classifier", async () => {
+    const id = await control(page, "SAE").locator("select").inputValue();
+    assert.equal(id, "neurons/topk-x4-k4");
+    const safetensors = await downloaded(page, ".safetensors");
+    const cfg = JSON.parse(new TextDecoder().decode(await downloaded(page, ".cfg.json")));
+    assert.equal(cfg.d_in, 32, "relu_1 of the baseline MLP has 32 neurons");
+    const truth = await independentSaeMetrics({ dist: join(root, "dist"), model: "baseline-mlp", safetensors, cfg, evaluationImages: null });
+    // SAE, latents, L0, variance explained, normalized MSE, dead, dense, accuracy spliced, ...
+    const cells = await tableRow(page, id);
+    assert.equal(cells[2], truth.l0.toFixed(2), "L0");
+    assert.equal(cells[3], pct(truth.fractionVarianceExplained, 1), "variance explained");
+    assert.equal(cells[5], String(truth.dead), "dead latents");
+    assert.equal(cells[7], pct(truth.accuracy, 2), "accuracy spliced");
+  });
+
+  test("another feature, SAE, layer and model change what the page shows", async () => {
+    const top = await html(page, "feature-top-images");
+    await control(page, "Feature").locator("input").fill("3");
+    await changes(page, "feature-top-images", top);
+    const density = await html(page, "feature-density");
+    await control(page, "SAE").locator("select").selectOption("pca/l1-x4-lambda2");
+    await changes(page, "feature-density", density);
+    const table = await html(page, "sae-table");
+    await control(page, "Layer").locator("select").selectOption("relu_2");
+    await changes(page, "sae-table", table);
+    const onRelu2 = await html(page, "sae-table");
+    await control(page, "Model").locator("select").selectOption("cnn");
+    await changes(page, "sae-table", onRelu2);
+    await waitForCells(page);
+    await page.waitForSelector("[data-testid=feature-inversion]");
+    assert.match((await page.textContent("main")) ?? "", /SAEs on relu_1 of .*channels; each position of each image is one input/s);
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+    await control(page, "Model").locator("select").selectOption("baseline-mlp");
+    await waitForCells(page);
+  });
+
+  test("live training reports progress, shows its SAE beside the sweep's, and a changed input cancels it", async () => {
+    await control(page, "Steps").locator("input").fill("100000");
+    await page.waitForSelector("[data-testid=sae-live-status]:has-text('of 100000')");
+    // A new dictionary size replaces the long run with a short one.
+    await control(page, "Latents").locator("input").fill("64");
+    await control(page, "Steps").locator("input").fill("300");
+    await page.waitForSelector("[data-testid=sae-live-status]:has-text('Trained 300 steps')", { timeout: 300_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.startsWith("live/")));
+    const live = await page.locator("[data-testid=sae-table] td", { hasText: /^live\// }).first().textContent();
+    const cells = await tableRow(page, (live ?? "").trim());
+    assert.equal(cells[1], "64", "the live SAE's dictionary size");
+    assert.ok(Number(cells[2]) > 0 && Number(cells[2]) <= 4 + 1e-9, `a TopK SAE with k = 4 has L0 ${cells[2]}`);
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test("bad values give a message in their cell and good ones clear it", async () => {
+    const bad: [string, string, RegExp][] = [
+      ["Latents", "0", /Latents must be a whole number from 1 to \d+; found 0\./],
+      ["Sparsity", "99", /Sparsity \(k, the latents kept per input\) must be a whole number from 1 to 64; found 99\./],
+      ["Feature", "9999", /Feature must be a whole number from 0 to \d+; found 9999\./],
+      ["Saliency image #", "2.5", /Saliency image # must be a whole number from 0 to 9999; found 2\.5\./],
+      ["Inversion steps", "-3", /Inversion steps must be a whole number from 1 to 5000; found -3\./],
+    ];
+    for (const [label, value, message] of bad) {
+      const input = control(page, label).locator("input[type=text], input:not([type])").first();
+      const good = await input.inputValue();
+      await input.fill(value);
+      await page.waitForFunction((source) => Array.from(document.querySelectorAll(".cell-error")).some((n) => new RegExp(source).test(n.textContent ?? "")), message.source);
+      await input.fill(good);
+      await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
+    }
+    // The KL variant's target rate must be a rate.
+    await control(page, "Architecture").locator("select").selectOption("kl");
+    await control(page, "Sparsity").locator("input").fill("1.5");
+    await page.waitForSelector(".cell-error:has-text('must be from 0 to 1; found 1.5.')");
+    await control(page, "Sparsity").locator("input").fill("0.05");
+    await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
+    assert.deepEqual(problems, []);
+  });
+
+  test("20 changes of feature and steering strength leak no tensors", async () => {
+    const numTensors = () => page.evaluate(() => (globalThis as any).__mnistRuntime.tf.memory().numTensors as number);
+    await waitForCells(page);
+    await page.waitForSelector("[data-testid=feature-inversion]");
+    const before = await numTensors();
+    for (let i = 0; i < 20; i++) {
+      const [label, value] = i % 2 === 0 ? ["Feature", String(i % 16)] : ["Steering strength", String((i % 7) - 3)];
+      await control(page, label).locator("input[type=text], input[type=number]").first().fill(value);
+      await page.waitForTimeout(50);
+    }
+    await waitForCells(page);
+    await page.waitForSelector("[data-testid=feature-inversion]");
+    await page.waitForTimeout(500);
+    await waitForCells(page);
+    assert.equal(await numTensors(), before);
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+});
