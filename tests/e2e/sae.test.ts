@@ -13,7 +13,15 @@ const changes = (page: Page, testId: string, before: string) =>
     const node = document.querySelector(`[data-testid=${id}]`);
     return node !== null && node.innerHTML !== old;
   }, [testId, before] as const);
-const tableRow = async (page: Page, id: string) => (await page.locator("[data-testid=sae-table] tr", { has: page.locator(`td:text-is("${id}")`) }).first().locator("td").allTextContents()).map((c) => c.trim());
+/** The SAE table's cells for one SAE, by column header. */
+async function tableRow(page: Page, id: string): Promise<Record<string, string>> {
+  const table = page.locator("[data-testid=sae-table] table");
+  const headers = (await table.locator("thead th").allTextContents()).map((h) => h.trim());
+  const cells = (await table.locator("tbody tr", { has: page.locator(`td:text-is("${id}")`) }).first().locator("td").allTextContents()).map((c) => c.trim());
+  const offset = cells.length - headers.length;
+  return Object.fromEntries(headers.map((h, i) => [h, cells[i + offset] ?? ""]).filter(([h]) => h !== ""));
+}
+const selected = (page: Page, label: string) => control(page, label).locator("select option:checked").textContent();
 /** The bytes behind one of the page's download links (a blob: URL made in the page). */
 async function downloaded(page: Page, suffix: string): Promise<Uint8Array> {
   const href = await page.locator(`[data-testid=sae-downloads] a[download$="${suffix}"]`).getAttribute("href");
@@ -49,18 +57,17 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
   });
 
   test("the chosen SAE's row agrees with a recomputation from its downloads and the exported classifier", async () => {
-    const id = await control(page, "SAE").locator("select").inputValue();
+    const id = (await selected(page, "SAE"))?.trim() ?? "";
     assert.equal(id, "neurons/topk-x4-k4");
     const safetensors = await downloaded(page, ".safetensors");
     const cfg = JSON.parse(new TextDecoder().decode(await downloaded(page, ".cfg.json")));
     assert.equal(cfg.d_in, 32, "relu_1 of the baseline MLP has 32 neurons");
     const truth = await independentSaeMetrics({ dist: join(root, "dist"), model: "baseline-mlp", safetensors, cfg, evaluationImages: null });
-    // SAE, latents, L0, variance explained, normalized MSE, dead, dense, accuracy spliced, ...
-    const cells = await tableRow(page, id);
-    assert.equal(cells[2], truth.l0.toFixed(2), "L0");
-    assert.equal(cells[3], pct(truth.fractionVarianceExplained, 1), "variance explained");
-    assert.equal(cells[5], String(truth.dead), "dead latents");
-    assert.equal(cells[7], pct(truth.accuracy, 2), "accuracy spliced");
+    const row = await tableRow(page, id);
+    assert.equal(row.L0, truth.l0.toFixed(2), "L0");
+    assert.equal(row["variance explained"], pct(truth.fractionVarianceExplained, 1), "variance explained");
+    assert.equal(row.dead, String(truth.dead), "dead latents");
+    assert.equal(row["accuracy spliced"], pct(truth.accuracy, 2), "accuracy spliced");
   });
 
   test("another feature, SAE, layer and model change what the page shows", async () => {
@@ -68,20 +75,20 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
     await control(page, "Feature").locator("input").fill("3");
     await changes(page, "feature-top-images", top);
     const density = await html(page, "feature-density");
-    await control(page, "SAE").locator("select").selectOption("pca/l1-x4-lambda2");
+    await control(page, "SAE").locator("select").selectOption({ label: "pca/l1-x4-lambda2" });
     await changes(page, "feature-density", density);
     const table = await html(page, "sae-table");
-    await control(page, "Layer").locator("select").selectOption("relu_2");
+    await control(page, "Layer").locator("select").selectOption({ label: "relu_2" });
     await changes(page, "sae-table", table);
     const onRelu2 = await html(page, "sae-table");
-    await control(page, "Model").locator("select").selectOption("cnn");
+    await control(page, "Model").locator("select").selectOption({ label: "CNN" });
     await changes(page, "sae-table", onRelu2);
     await waitForCells(page);
     await page.waitForSelector("[data-testid=feature-inversion]");
-    assert.match((await page.textContent("main")) ?? "", /SAEs on relu_1 of .*channels; each position of each image is one input/s);
+    assert.match((await page.textContent("main")) ?? "", /SAEs on relu_2 of CNN \(16 channels; each position of each image is one input\)/);
     assert.deepEqual(await errorCells(page), []);
     assert.deepEqual(problems, []);
-    await control(page, "Model").locator("select").selectOption("baseline-mlp");
+    await control(page, "Model").locator("select").selectOption({ label: "Baseline" });
     await waitForCells(page);
   });
 
@@ -94,9 +101,9 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
     await page.waitForSelector("[data-testid=sae-live-status]:has-text('Trained 300 steps')", { timeout: 300_000 });
     await page.waitForFunction(() => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.startsWith("live/")));
     const live = await page.locator("[data-testid=sae-table] td", { hasText: /^live\// }).first().textContent();
-    const cells = await tableRow(page, (live ?? "").trim());
-    assert.equal(cells[1], "64", "the live SAE's dictionary size");
-    assert.ok(Number(cells[2]) > 0 && Number(cells[2]) <= 4 + 1e-9, `a TopK SAE with k = 4 has L0 ${cells[2]}`);
+    const row = await tableRow(page, (live ?? "").trim());
+    assert.equal(row.latents, "64", "the live SAE's dictionary size");
+    assert.ok(Number(row.L0) > 0 && Number(row.L0) <= 4, `a TopK SAE with k = 4 has L0 ${row.L0}`);
     assert.deepEqual(await errorCells(page), []);
     assert.deepEqual(problems, []);
   });
@@ -118,7 +125,7 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
       await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
     }
     // The KL variant's target rate must be a rate.
-    await control(page, "Architecture").locator("select").selectOption("kl");
+    await control(page, "Architecture").locator("select").selectOption({ label: "kl" });
     await control(page, "Sparsity").locator("input").fill("1.5");
     await page.waitForSelector(".cell-error:has-text('must be from 0 to 1; found 1.5.')");
     await control(page, "Sparsity").locator("input").fill("0.05");
