@@ -9,6 +9,8 @@ import { resolve } from "node:path";
 import { MODELS, type ModelEntry } from "../../src/lib/models/registry.js";
 import { saeSweep } from "../../src/lib/sae/sweep.js";
 import { allCached } from "../cache/artifact-cache.js";
+import { readDataset } from "../dataset/read-dataset.js";
+import { BuildFailure } from "./build-failure.js";
 import { produceModel } from "../models/produce-model.js";
 import { saeSweepFile } from "../sae/sae-sweep-file.js";
 
@@ -154,6 +156,12 @@ export async function runJobs(jobs: readonly PrecomputeJob[], { root, concurrenc
 export async function precomputeModels(options: PrecomputeOptions): Promise<void> {
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const started = performance.now();
+  // Every job reads the dataset: a broken one fails here, once, with the reader's own message.
+  try {
+    await readDataset();
+  } catch (error) {
+    throw new BuildFailure([`the dataset: ${(error as Error).message}`]);
+  }
   const jobs = precomputeJobs();
   const toRun = await jobsToRun(jobs);
   options.signal?.throwIfAborted();
