@@ -17,6 +17,9 @@ import { root } from "../e2e/harness.js";
 import { benchCnnTraining } from "./cnn-training.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
 import { benchPageSettle } from "./page-settle.js";
+import { benchSaeTraining } from "./sae-training.js";
+import { benchSaeSweep } from "./sae-sweep.js";
+import { benchSaeLive } from "./sae-live.js";
 
 interface Row {
   what: string;
@@ -139,6 +142,12 @@ if (!skip.has("training")) {
   await trainingThroughput("cpu", 12_800);
   rows.push(...(await benchCnnTraining({ images: 60_000 })));
 }
+if (!skip.has("sae")) {
+  for (const row of await benchSaeTraining()) record(row);
+  for (const row of await benchSaeLive()) record(row);
+}
+// The sweep retrains every layer's SAEs from scratch: minutes; BENCH_SKIP=sae-sweep leaves it out.
+if (!skip.has("sae-sweep")) for (const row of (await benchSaeSweep()).rows) record(row);
 if (!skip.has("build")) await buildTimes();
 const pages = skip.has("pages") ? [] : await pageDownloads();
 const cells: CellTiming[] = skip.has("cells") ? [] : await benchPageCells(pages);

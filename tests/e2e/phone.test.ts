@@ -97,8 +97,10 @@ const mapPixels = (page: Page) => page.$$eval("[data-testid=feature-maps] canvas
 
 /**
  * A vertical finger stroke down the middle of the first drawing pad (a "1"), sent as real touch
- * input so that the browser may scroll the page if the pad lets it. Returns the page's scrollY
- * before, during and after the stroke.
+ * input so that the browser may scroll the page if the pad lets it. Returns where the pad's top
+ * is on the screen before, during and after the stroke: a pad that stays put was not scrolled
+ * away under the finger. (scrollY alone would also move when a cell above the pad re-renders
+ * and the browser's scroll anchoring keeps the pad where it is.)
  */
 async function touchStroke(page: Page, cdp: CDPSession): Promise<number[]> {
   const pad = page.locator("[data-testid=drawing-pad] canvas").first();
@@ -107,15 +109,16 @@ async function touchStroke(page: Page, cdp: CDPSession): Promise<number[]> {
   const box = await pad.boundingBox();
   assert.ok(box, "the drawing pad has no box");
   const at = (t: number) => [{ x: box.x + box.width * 0.5, y: box.y + box.height * t }];
-  const scrolls = [await page.evaluate(() => scrollY)];
+  const padTop = () => pad.evaluate((canvas) => Math.round(canvas.getBoundingClientRect().top));
+  const scrolls = [await padTop()];
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: at(0.15) });
   for (let t = 0.2; t <= 0.85; t += 0.05) {
     await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: at(t) });
-    scrolls.push(await page.evaluate(() => scrollY));
+    scrolls.push(await padTop());
   }
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   await page.waitForTimeout(200); // a fling would move the page after the finger lifts
-  scrolls.push(await page.evaluate(() => scrollY));
+  scrolls.push(await padTop());
   return scrolls;
 }
 
@@ -145,7 +148,7 @@ for (const phone of PHONES) {
           const hasMaps = (await page.locator("[data-testid=feature-maps]").count()) > 0;
           const maps = hasMaps ? await mapPixels(page) : "";
           const scrolls = await touchStroke(page, cdp);
-          if (!scrolls.every((y) => y === scrolls[0])) failures.push(`the page scrolled while drawing: scrollY ${scrolls.join(", ")}`);
+          if (!scrolls.every((y) => y === scrolls[0])) failures.push(`the page scrolled while drawing: the pad's top on screen ${scrolls.join(", ")} px`);
           // The pad's output: the CNN page's feature maps, the model pages' prediction.
           if (hasMaps) {
             await page.waitForFunction((old) => Array.from(document.querySelectorAll("[data-testid=feature-maps] canvas"), (c) => (c as HTMLCanvasElement).toDataURL()).join("|") !== old, maps, { timeout: 30_000 });

@@ -72,8 +72,21 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
 
   test("another feature, SAE, layer and model change what the page shows", async () => {
     const top = await html(page, "feature-top-images");
+    const inversion = (await page.textContent("[data-testid=feature-inversion] figcaption")) ?? "";
     await control(page, "Feature").locator("input").fill("3");
     await changes(page, "feature-top-images", top);
+    // Inversion climbs the new feature's pre-activation from its faint start.
+    await page.waitForFunction((old) => {
+      const text = document.querySelector("[data-testid=feature-inversion] figcaption")?.textContent ?? "";
+      return text !== old && text.includes("feature 3's");
+    }, inversion);
+    const caption = (await page.textContent("[data-testid=feature-inversion] figcaption")) ?? "";
+    const [, reached, start] = /pre-activation: (-?[\d.]+) \(from (-?[\d.]+) at the start\)/.exec(caption) ?? [];
+    assert.ok(Number(reached) > Number(start), `inversion went from ${start} to ${reached}`);
+    // Steering with another strength changes the predictions.
+    const steered = (await page.textContent("[data-testid=steering-summary]")) ?? "";
+    await control(page, "Steering strength").locator("input[type=text]").fill("-4");
+    await page.waitForFunction((old) => (document.querySelector("[data-testid=steering-summary]")?.textContent ?? old) !== old && document.querySelector("[data-testid=steering-summary]")!.textContent!.startsWith("Adding -4 × feature 3"), steered);
     const density = await html(page, "feature-density");
     await control(page, "SAE").locator("select").selectOption({ label: "pca/l1-x4-lambda2" });
     await changes(page, "feature-density", density);
@@ -112,6 +125,7 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
     const bad: [string, string, RegExp][] = [
       ["Latents", "0", /Latents must be a whole number from 1 to \d+; found 0\./],
       ["Sparsity", "99", /Sparsity \(k, the latents kept per input\) must be a whole number from 1 to 64; found 99\./],
+      ["Steering strength", "50", /Steering strength must be from -20 to 20; found 50\./],
       ["Feature", "9999", /Feature must be a whole number from 0 to \d+; found 9999\./],
       ["Saliency image #", "2.5", /Saliency image # must be a whole number from 0 to 9999; found 2\.5\./],
       ["Inversion steps", "-3", /Inversion steps must be a whole number from 1 to 5000; found -3\./],
@@ -124,7 +138,12 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
       await input.fill(good);
       await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
     }
-    // The KL variant's target rate must be a rate.
+    // A negative L1 penalty, and the KL variant's target rate outside (0, 1).
+    await control(page, "Architecture").locator("select").selectOption({ label: "l1" });
+    await control(page, "Sparsity").locator("input").fill("-1");
+    await page.waitForSelector(".cell-error:has-text('Sparsity (the L1 coefficient λ) must be from 0 to 100; found -1.')");
+    await control(page, "Sparsity").locator("input").fill("2");
+    await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
     await control(page, "Architecture").locator("select").selectOption({ label: "kl" });
     await control(page, "Sparsity").locator("input").fill("1.5");
     await page.waitForSelector(".cell-error:has-text('must be from 0 to 1; found 1.5.')");
