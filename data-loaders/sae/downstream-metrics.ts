@@ -11,21 +11,14 @@ import { uploadNetwork } from "../../src/lib/network/tensor-network.js";
 import { uploadBasis, type FittedBasis } from "../../src/lib/sae/basis.js";
 import { constantReplacement, createSpliceRunner, saeReplacement } from "../../src/lib/sae/downstream.js";
 import { uploadSae } from "../../src/lib/sae/encode.js";
-import { lossRecovered } from "../../src/lib/sae/metrics.js";
+import type { LayerBaselines } from "../../src/lib/sae/sweep-metrics.js";
 import type { SaeWeights } from "../../src/lib/sae/weights.js";
 
-export interface LayerBaselines {
-  originalAccuracy: number;
-  originalCrossEntropy: number;
-  zeroAblationCrossEntropy: number;
-  meanAblationCrossEntropy: number;
-}
 
+/** The network's numbers with an SAE's reconstruction in place of the layer. */
 export interface SaeDownstream {
   accuracy: number;
   crossEntropy: number;
-  lossRecoveredZero: number;
-  lossRecoveredMean: number;
 }
 
 export interface DownstreamRunner {
@@ -65,12 +58,7 @@ export async function downstreamRunner(tf: TF, network: Network, layer: string, 
         const uploadedBasis = basis ? uploadBasis(tf, basis) : null;
         try {
           const spliced = await classify(saeReplacement(tf, sae, uploadedBasis));
-          return {
-            accuracy: spliced.accuracy,
-            crossEntropy: spliced.crossEntropy,
-            lossRecoveredZero: lossRecovered(original.crossEntropy, spliced.crossEntropy, zero.crossEntropy),
-            lossRecoveredMean: lossRecovered(original.crossEntropy, spliced.crossEntropy, mean.crossEntropy),
-          };
+          return { accuracy: spliced.accuracy, crossEntropy: spliced.crossEntropy };
         } finally {
           sae.dispose();
           uploadedBasis?.dispose();

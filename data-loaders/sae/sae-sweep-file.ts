@@ -18,6 +18,7 @@ import type { ActivationMatrix } from "../../src/lib/analysis/types.js";
 import { modelEntry } from "../../src/lib/models/registry.js";
 import { toBasis, type FittedBasis } from "../../src/lib/sae/basis.js";
 import { evaluateSae } from "../../src/lib/sae/evaluate.js";
+import { sweepMetrics } from "../../src/lib/sae/sweep-metrics.js";
 import { cfgJson } from "../../src/lib/sae/sae-files.js";
 import { saeSweep, type SweepLayer } from "../../src/lib/sae/sweep.js";
 import { encodeSweepFile, type SweepBasisFit, type SweepFileSae } from "../../src/lib/sae/sweep-file.js";
@@ -87,25 +88,12 @@ export async function saeSweepFile(model: string, layer: string): Promise<Uint8A
         const trained = await trainSweepSae(tf, sae, inBasis?.inputs ?? activations.train);
         const evaluation = evaluateSae(tf, trained.weights, activations.evaluation, { basis });
         const spliced = await downstream.measure(trained.weights, basis);
-        const { edges, counts, dead } = evaluation.densityHistogram;
         saes.push({
           id: sae.id,
           basis: sae.basis,
           config: trained.config,
           cfg: cfgJson(trained.config, trained.weights, { model, layer, basis: sae.basis, spatial: plan.spatial }, basis),
-          metrics: {
-            l0: evaluation.l0,
-            fractionVarianceExplained: evaluation.fractionVarianceExplained,
-            normalizedMse: evaluation.normalizedMse,
-            meanSquaredError: evaluation.meanSquaredError,
-            dead: evaluation.dead,
-            dense: evaluation.dense,
-            densityHistogram: { edges: Array.from(edges), counts: Array.from(counts), dead },
-            shrinkage: evaluation.shrinkage,
-            relativeReconstructionBias: evaluation.relativeReconstructionBias,
-            ...downstream.baselines,
-            ...spliced,
-          },
+          metrics: sweepMetrics(evaluation, spliced, downstream.baselines),
           history: trained.history,
           trainSeconds: trained.trainSeconds,
           weights: trained.weights,

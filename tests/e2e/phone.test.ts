@@ -105,11 +105,18 @@ const mapPixels = (page: Page) => page.$$eval("[data-testid=feature-maps] canvas
 async function touchStroke(page: Page, cdp: CDPSession): Promise<number[]> {
   const pad = page.locator("[data-testid=drawing-pad] canvas").first();
   await pad.scrollIntoViewIfNeeded();
-  await page.waitForTimeout(200); // let the scroll into view settle
+  const padTop = () => pad.evaluate((canvas) => Math.round(canvas.getBoundingClientRect().top));
+  // Let the scroll into view (smooth, and cells may still lay out) come to rest: the same
+  // position on three reads 100 ms apart.
+  for (let still = 0, last = await padTop(); still < 2; ) {
+    await page.waitForTimeout(100);
+    const now = await padTop();
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
   const box = await pad.boundingBox();
   assert.ok(box, "the drawing pad has no box");
   const at = (t: number) => [{ x: box.x + box.width * 0.5, y: box.y + box.height * t }];
-  const padTop = () => pad.evaluate((canvas) => Math.round(canvas.getBoundingClientRect().top));
   const scrolls = [await padTop()];
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: at(0.15) });
   for (let t = 0.2; t <= 0.85; t += 0.05) {

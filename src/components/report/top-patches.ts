@@ -5,6 +5,7 @@ import { unitPeaks, topPeaks, peaksInBand, type UnitPeak } from "../../lib/analy
 import { receptiveField } from "../../lib/network/receptive-field.js";
 import { activationInfo } from "../../lib/network/network.js";
 import { checkNumberInput } from "../../lib/validate-input.js";
+import { imageGrid } from "../image-grid.js";
 import { digitCanvas } from "../digit-canvas.js";
 import { cellError } from "../cell-error.js";
 import type { FinalUnits, ReportContext } from "./context.js";
@@ -30,23 +31,14 @@ function crop(ctx: ReportContext, layer: string, peak: UnitPeak): { pixels: Floa
 }
 
 function crops(ctx: ReportContext, layer: string, peaks: UnitPeak[], caption: string): HTMLElement {
-  const section = document.createElement("div");
-  const title = document.createElement("div");
-  title.textContent = caption;
-  title.style.font = "12px var(--sans-serif)";
-  const grid = document.createElement("div");
-  grid.style.cssText = "display:flex;flex-wrap:wrap;gap:6px;margin:2px 0 10px";
-  for (const peak of peaks) {
-    const { pixels, rows, cols } = crop(ctx, layer, peak);
-    const figure = document.createElement("figure");
-    figure.style.cssText = "margin:0;text-align:center;font:10px var(--sans-serif)";
-    const label = document.createElement("figcaption");
-    label.textContent = `#${peak.example}: ${peak.value.toFixed(2)}`;
-    figure.append(digitCanvas(pixels, { rows, cols, scale: Math.max(2, Math.round(48 / Math.max(rows, cols))), max: 1, title: `test image ${peak.example}, class ${ctx.classNames[ctx.testSet.labels[peak.example]]}` }), label);
-    grid.append(figure);
-  }
-  section.append(title, grid);
-  return section;
+  return imageGrid(
+    caption,
+    peaks.map((peak) => {
+      const { pixels, rows, cols } = crop(ctx, layer, peak);
+      const title = `test image ${peak.example}, class ${ctx.classNames[ctx.testSet.labels[peak.example]]}`;
+      return { canvas: digitCanvas(pixels, { rows, cols, scale: Math.max(2, Math.round(48 / Math.max(rows, cols))), max: 1, title }), label: `#${peak.example}: ${peak.value.toFixed(2)}` };
+    }),
+  );
 }
 
 export function topPatches(ctx: ReportContext, final: FinalUnits, layer: string, unit: unknown, options: { top?: number; perBand?: number } = {}): Element {

@@ -24,6 +24,7 @@ import { checkNumberInput } from "../../lib/validate-input.js";
 import { histogramChart } from "../histogram-chart.js";
 import { perClassAccuracyChart } from "../accuracy-bars.js";
 import { digitCanvas } from "../digit-canvas.js";
+import { imageGrid } from "../image-grid.js";
 import { cellError } from "../cell-error.js";
 import { resolveWidth, setTestId } from "../chart-helpers.js";
 import { perImage, type LayerData } from "./layer-data.js";
@@ -82,25 +83,15 @@ export function featureHistogram(sae: ChosenSae, codes: FeatureCodes, feature: n
   return box;
 }
 
-function imageGrid(testSet: ImageSet, peaks: UnitPeak[], evaluationImages: Int32Array, caption: string): HTMLElement {
-  const section = document.createElement("div");
-  const title = document.createElement("div");
-  title.textContent = caption;
-  title.style.font = "12px var(--sans-serif)";
-  const grid = document.createElement("div");
-  grid.style.cssText = "display:flex;flex-wrap:wrap;gap:6px;margin:2px 0 10px";
+function digitsGrid(testSet: ImageSet, peaks: UnitPeak[], evaluationImages: Int32Array, caption: string): HTMLElement {
   const pixels = testSet.rows * testSet.cols;
-  for (const peak of peaks) {
-    const image = evaluationImages[peak.example];
-    const f = document.createElement("figure");
-    f.style.cssText = "margin:0;text-align:center;font:10px var(--sans-serif)";
-    const c = document.createElement("figcaption");
-    c.textContent = `#${image}: ${peak.value.toFixed(2)}`;
-    f.append(digitCanvas(testSet.images.subarray(image * pixels, (image + 1) * pixels), { rows: testSet.rows, cols: testSet.cols, scale: 2 }), c);
-    grid.append(f);
-  }
-  section.append(title, grid);
-  return section;
+  return imageGrid(
+    caption,
+    peaks.map((peak) => {
+      const image = evaluationImages[peak.example];
+      return { canvas: digitCanvas(testSet.images.subarray(image * pixels, (image + 1) * pixels), { rows: testSet.rows, cols: testSet.cols, scale: 2 }), label: `#${image}: ${peak.value.toFixed(2)}` };
+    }),
+  );
 }
 
 /** The test images where the feature is largest, and images from lower ranges of its values. */
@@ -109,12 +100,12 @@ export function featureTopImages(testSet: ImageSet, codes: FeatureCodes, evaluat
   const peaks: UnitPeak[] = Array.from(values, (value, example) => ({ example, value, position: [0, 0] }));
   const box = document.createElement("div");
   box.dataset.testid = "feature-top-images";
-  box.append(imageGrid(testSet, topPeaks(peaks, 16), evaluationImages, `The 16 evaluation images where feature ${feature} is largest (caption: test image # and value)`));
+  box.append(digitsGrid(testSet, topPeaks(peaks, 16), evaluationImages, `The 16 evaluation images where feature ${feature} is largest (caption: test image # and value)`));
   for (const [from, to] of [
     [0.9, 0.99],
     [0.5, 0.9],
   ] as const) {
-    box.append(imageGrid(testSet, peaksInBand(peaks, from, to, 8), evaluationImages, `Images between the ${Math.round(from * 100)}th and ${Math.round(to * 100)}th percentile of its values`));
+    box.append(digitsGrid(testSet, peaksInBand(peaks, from, to, 8), evaluationImages, `Images between the ${Math.round(from * 100)}th and ${Math.round(to * 100)}th percentile of its values`));
   }
   return box;
 }

@@ -10,7 +10,7 @@ import { uploadNetwork } from "../../lib/network/tensor-network.js";
 import { SAE_ARCHITECTURES, checkSaeConfig, saeConfig, type SaeArchitecture, type SaeConfig, type SaeConfigInput } from "../../lib/sae/config.js";
 import { SPARSITY_SETTINGS } from "../../lib/sae/sweep.js";
 import { evaluateSae } from "../../lib/sae/evaluate.js";
-import { lossRecovered } from "../../lib/sae/metrics.js";
+import { sweepMetrics } from "../../lib/sae/sweep-metrics.js";
 import { uploadSae } from "../../lib/sae/encode.js";
 import { createSpliceRunner, saeReplacement } from "../../lib/sae/downstream.js";
 import type { SweepFile, SweepMetrics } from "../../lib/sae/sweep-file.js";
@@ -154,26 +154,8 @@ export async function liveMetrics(tf: TF, network: Network, data: LayerData, swe
     const splice = createSpliceRunner(tf, model, data.layer, testSet.images, testSet.labels, testSet.count, { betweenBatches: options.pause, batchSize: options.batchSize, cacheBudget: 1 });
     const spliced = await splice.classify(saeReplacement(tf, sae)).finally(() => splice.dispose());
     // The unmodified and ablated networks are the same for every SAE of the layer: the sweep's numbers.
-    const reference = sweep.saes[0].metrics;
-    return {
-      l0: evaluation.l0,
-      fractionVarianceExplained: evaluation.fractionVarianceExplained,
-      normalizedMse: evaluation.normalizedMse,
-      meanSquaredError: evaluation.meanSquaredError,
-      dead: evaluation.dead,
-      dense: evaluation.dense,
-      densityHistogram: { edges: Array.from(evaluation.densityHistogram.edges), counts: Array.from(evaluation.densityHistogram.counts), dead: evaluation.densityHistogram.dead },
-      shrinkage: evaluation.shrinkage,
-      relativeReconstructionBias: evaluation.relativeReconstructionBias,
-      accuracy: spliced.accuracy,
-      crossEntropy: spliced.crossEntropy,
-      originalAccuracy: reference.originalAccuracy,
-      originalCrossEntropy: reference.originalCrossEntropy,
-      zeroAblationCrossEntropy: reference.zeroAblationCrossEntropy,
-      meanAblationCrossEntropy: reference.meanAblationCrossEntropy,
-      lossRecoveredZero: lossRecovered(reference.originalCrossEntropy, spliced.crossEntropy, reference.zeroAblationCrossEntropy),
-      lossRecoveredMean: lossRecovered(reference.originalCrossEntropy, spliced.crossEntropy, reference.meanAblationCrossEntropy),
-    };
+    const { originalAccuracy, originalCrossEntropy, zeroAblationCrossEntropy, meanAblationCrossEntropy } = sweep.saes[0].metrics;
+    return sweepMetrics(evaluation, spliced, { originalAccuracy, originalCrossEntropy, zeroAblationCrossEntropy, meanAblationCrossEntropy });
   } finally {
     sae.dispose();
     model.dispose();
