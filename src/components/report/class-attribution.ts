@@ -83,6 +83,9 @@ export function classAttributionSection(ctx: ReportContext, result: ClassAttribu
     const c = document.createElement("figcaption");
     c.textContent = caption;
     c.style.maxWidth = `${side * size.scale}px`;
+    // Room for the longest caption, so that the section keeps its height when the image changes
+    // (a drawn digit's caption is shorter): content below, such as the drawing pad, stays put.
+    c.style.minHeight = "4lh";
     f.append(canvas, c);
     return f;
   };
