@@ -94,18 +94,24 @@ function digitsGrid(testSet: ImageSet, peaks: UnitPeak[], evaluationImages: Int3
   );
 }
 
-/** The test images where the feature is largest, and images from lower ranges of its values. */
-export function featureTopImages(testSet: ImageSet, codes: FeatureCodes, evaluationImages: Int32Array, feature: number): Element {
+/**
+ * The test images where the feature is largest, and images from lower ranges of its values where
+ * it fires (as SAE viewers show activation intervals): a sparse feature is 0 on most images, so
+ * quantiles over all of them would show images where it is off.
+ */
+export function featureTopImages(testSet: ImageSet, sae: ChosenSae, codes: FeatureCodes, evaluationImages: Int32Array, feature: number): Element {
   const values = column(codes.images, feature);
   const peaks: UnitPeak[] = Array.from(values, (value, example) => ({ example, value, position: [0, 0] }));
+  const firing = peaks.filter((p) => p.value > activeAbove(sae.weights.architecture));
   const box = document.createElement("div");
   box.dataset.testid = "feature-top-images";
   box.append(digitsGrid(testSet, topPeaks(peaks, 16), evaluationImages, `The 16 evaluation images where feature ${feature} is largest (caption: test image # and value)`));
-  for (const [from, to] of [
-    [0.9, 0.99],
-    [0.5, 0.9],
+  if (firing.length === 0) return box;
+  for (const [from, to, what] of [
+    [0.5, 0.9, "between the 50th and 90th percentile"],
+    [0, 0.5, "below the median"],
   ] as const) {
-    box.append(digitsGrid(testSet, peaksInBand(peaks, from, to, 8), evaluationImages, `Images between the ${Math.round(from * 100)}th and ${Math.round(to * 100)}th percentile of its values`));
+    box.append(digitsGrid(testSet, peaksInBand(firing, from, to, 8), evaluationImages, `Images ${what} of its values on the ${firing.length.toLocaleString("en-US")} images where it fires`));
   }
   return box;
 }
