@@ -14,7 +14,6 @@ import { uploadSae } from "../../src/lib/sae/encode.js";
 import type { LayerBaselines } from "../../src/lib/sae/sweep-metrics.js";
 import type { SaeWeights } from "../../src/lib/sae/weights.js";
 
-
 /** The network's numbers with an SAE's reconstruction in place of the layer. */
 export interface SaeDownstream {
   accuracy: number;

@@ -112,6 +112,10 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
     await control(page, "Latents").locator("input").fill("64");
     await control(page, "Steps").locator("input").fill("300");
     await page.waitForSelector("[data-testid=sae-live-status]:has-text('Trained 300 steps')", { timeout: 300_000 });
+    // Each run has its own worker, terminated when it ends or its inputs change: a 100,000-step
+    // run that was not cancelled would still hold one.
+    for (let waited = 0; page.workers().length > 0 && waited < 5000; waited += 100) await page.waitForTimeout(100);
+    assert.equal(page.workers().length, 0, `workers still running: ${page.workers().map((w) => w.url()).join(", ")}`);
     await page.waitForFunction(() => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.startsWith("live/")));
     const live = await page.locator("[data-testid=sae-table] td", { hasText: /^live\// }).first().textContent();
     const row = await tableRow(page, (live ?? "").trim());

@@ -11,7 +11,7 @@ import type { Network } from "../../lib/network/network.js";
 import type { SaeWeights } from "../../lib/sae/weights.js";
 import type { FittedBasis } from "../../lib/sae/basis.js";
 import { uploadBasis } from "../../lib/sae/basis.js";
-import { encodeActivations, encodeTensor, uploadSae } from "../../lib/sae/encode.js";
+import { encodeActivations, encodeTensor, preActivations, uploadSae } from "../../lib/sae/encode.js";
 import { toBasis } from "../../lib/sae/basis.js";
 import { activeAbove } from "../../lib/sae/config.js";
 import { histogram } from "../../lib/analysis/units/stats.js";
@@ -94,14 +94,18 @@ function digitsGrid(testSet: ImageSet, peaks: UnitPeak[], evaluationImages: Int3
   );
 }
 
+/** The feature's value on each evaluation image, as the peak lists of lib/analysis take them. */
+function featurePeaks(codes: FeatureCodes, feature: number): UnitPeak[] {
+  return Array.from(column(codes.images, feature), (value, example) => ({ example, value, position: [0, 0] as [number, number] }));
+}
+
 /**
  * The test images where the feature is largest, and images from lower ranges of its values where
  * it fires (as SAE viewers show activation intervals): a sparse feature is 0 on most images, so
  * quantiles over all of them would show images where it is off.
  */
 export function featureTopImages(testSet: ImageSet, sae: ChosenSae, codes: FeatureCodes, evaluationImages: Int32Array, feature: number): Element {
-  const values = column(codes.images, feature);
-  const peaks: UnitPeak[] = Array.from(values, (value, example) => ({ example, value, position: [0, 0] }));
+  const peaks = featurePeaks(codes, feature);
   const firing = peaks.filter((p) => p.value > activeAbove(sae.weights.architecture));
   const box = document.createElement("div");
   box.dataset.testid = "feature-top-images";
@@ -118,10 +122,7 @@ export function featureTopImages(testSet: ImageSet, sae: ChosenSae, codes: Featu
 
 /** The test image (by its index in the test set) on which the feature is largest. */
 export function strongestImage(codes: FeatureCodes, evaluationImages: Int32Array, feature: number): number {
-  const values = column(codes.images, feature);
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return evaluationImages[best];
+  return evaluationImages[topPeaks(featurePeaks(codes, feature), 1)[0].example];
 }
 
 /** The share of the feature's total activation carried by each class's images. */
@@ -196,9 +197,7 @@ export async function featureSaliency(tf: TF, network: Network, layer: string, u
 /** The feature's encoder pre-activation (its input to the nonlinearity), summed over positions. */
 function featurePreActivation(tf: TF, sae: ReturnType<typeof uploadSae>, basis: ReturnType<typeof uploadBasis> | null, activation: Tensor, units: number, feature: number): Tensor {
   const rows = tf.reshape(activation, [-1, units]) as Tensor2D;
-  const encoderColumn = tf.slice(sae.encoder, [0, feature], [-1, 1]);
-  const bias = tf.slice(sae.encoderBias, [feature], [1]);
-  return tf.sum(tf.add(tf.matMul(basis ? basis.toBasis(rows) : rows, encoderColumn), bias));
+  return tf.sum(tf.slice(preActivations(tf, sae, basis ? basis.toBasis(rows) : rows), [0, feature], [-1, 1]));
 }
 
 export interface FeatureInversion extends InversionResult {

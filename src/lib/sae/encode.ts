@@ -83,11 +83,16 @@ export function uploadSae(tf: TF, weights: SaeWeights): UploadedSae {
   return { weights, ...tensors, dispose: () => tf.dispose(Object.values(tensors).filter((t) => t !== null)) };
 }
 
+/** The encoder's pre-activations [rows, dSae] (each latent's input to its nonlinearity) of x [rows, dIn]. */
+export function preActivations(tf: TF, sae: UploadedSae, x: Tensor2D): Tensor2D {
+  return tf.fused.matMul({ a: x, b: sae.encoder, bias: sae.encoderBias }) as Tensor2D;
+}
+
 /** Codes [rows, dSae] of inputs x [rows, dIn] in the activations' units. */
 export function encodeTensor(tf: TF, sae: UploadedSae, x: Tensor2D): Tensor2D {
-  const { weights, encoder, encoderBias, threshold } = sae;
+  const { weights, threshold } = sae;
   return tf.tidy(() => {
-    const pre = tf.fused.matMul({ a: x, b: encoder, bias: encoderBias });
+    const pre = preActivations(tf, sae, x);
     switch (weights.architecture) {
       case "l1":
         return tf.relu(pre);
