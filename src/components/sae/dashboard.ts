@@ -200,6 +200,9 @@ function featurePreActivation(tf: TF, sae: ReturnType<typeof uploadSae>, basis: 
   return tf.sum(tf.slice(preActivations(tf, sae, basis ? basis.toBasis(rows) : rows), [0, feature], [-1, 1]));
 }
 
+/** Adam's step size for feature inversion (pixels are in [0, 1]). */
+export const INVERSION_LEARNING_RATE = 0.05;
+
 export interface FeatureInversion extends InversionResult {
   /** The feature's code on the optimized image (the objective is its pre-activation). */
   code: number;
@@ -215,7 +218,7 @@ export async function featureInversion(tf: TF, network: Network, layer: string, 
   const basis = sae.basis ? uploadBasis(tf, sae.basis) : null;
   const model = uploadNetwork(tf, network);
   try {
-    const result = await invertFeature(tf, network, layer, (activation) => featurePreActivation(tf, uploaded, basis, activation, units, feature), { ...settings, learningRate: 0.05, seed: feature }, hooks);
+    const result = await invertFeature(tf, network, layer, (activation) => featurePreActivation(tf, uploaded, basis, activation, units, feature), { ...settings, learningRate: INVERSION_LEARNING_RATE, seed: feature }, hooks);
     const code = tf.tidy(() => featureOf(tf, uploaded, basis, forwardTo(tf, model, tf.tensor2d(result.image, [1, result.image.length]), layer), units, feature));
     try {
       return { ...result, code: (await code.data())[0] };
