@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
+import { stripAnsi } from "../../data-loaders/build/build-failure.js";
 import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { referencesIn, resolveReference } from "../../data-loaders/build/site-completeness.js";
 
@@ -53,8 +54,9 @@ export function startBuild(extraEnv: Record<string, string> = {}): RunningBuild 
   );
   const waitFor = async (pattern: RegExp, timeoutMs = 120_000) => {
     const deadline = Date.now() + timeoutMs;
-    while (!pattern.test(output.stdout) && !pattern.test(output.stderr)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the build never printed ${pattern}:\n${output.stderr.slice(-3000)}`);
+    // Framework colors its output wherever picocolors thinks it may (CI=1 is enough): match the plain text.
+    while (!pattern.test(stripAnsi(output.stdout)) && !pattern.test(stripAnsi(output.stderr))) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the build never printed ${pattern}:\n${stripAnsi(output.stderr).slice(-3000)}`);
       await new Promise((wait) => setTimeout(wait, 50));
     }
   };
