@@ -1,8 +1,8 @@
 // Framework only builds data files that pages name with a literal FileAttachment("..."). Pages
 // that choose among models therefore import src/generated/model-files.ts, written here from the
 // model registry before every build and preview: one literal FileAttachment per model and file,
-// and one per SAE sweep file (model → layer, src/lib/sae/sweep.ts), so adding a registry entry is
-// all it takes to build and offer a new model and its SAEs.
+// one per SAE sweep file (model → layer, src/lib/sae/sweep.ts) and one per model's probes, so adding
+// a registry entry is all it takes to build and offer a new model, its SAEs and its probes.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -38,6 +38,11 @@ export function modelFilesModuleSource(models: readonly ModelEntry[] = MODELS): 
     "/** The SAE sweep file of each model's layers (src/lib/sae/sweep-file.ts), model → layer. */",
     "export const saeFiles: Record<string, Record<string, FileAttachmentHandle>> = {",
     ...sweeps,
+    "};",
+    "",
+    "/** Every probe of each model (src/lib/probes/probe-file.ts). */",
+    "export const probeFiles: Record<string, FileAttachmentHandle> = {",
+    ...models.map((model) => `  ${JSON.stringify(model.name)}: FileAttachment("../data/probes/${model.name}.json"),`),
     "};",
     "",
   ].join("\n");

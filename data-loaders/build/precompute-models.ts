@@ -1,8 +1,9 @@
-// Trains every registry model (and computes its t-SNE map and summary) and every layer's SAE sweep
-// before Framework's build, one process per job and as many at once as the machine has cores:
+// Trains every registry model (and computes its t-SNE map and summary), every layer's SAE sweep
+// and every model's probes before Framework's build, one process per job and as many at once as the machine has cores:
 // Framework runs data loaders one after another, so without this a build would use one core for
 // all the training. A layer's SAE job starts as soon as its model is trained, so both cores stay
-// busy while the CNN trains. Results land in the artifact cache, where the loaders find them.
+// busy while the CNN trains; a model's probes start once its sweeps are done. Results land in the
+// artifact cache, where the loaders find them.
 import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -13,15 +14,20 @@ import { readDataset } from "../dataset/read-dataset.js";
 import { BuildFailure } from "./build-failure.js";
 import { produceModel } from "../models/produce-model.js";
 import { saeSweepFile } from "../sae/sae-sweep-file.js";
+import { probeResults } from "../probes/probe-results.js";
+
+export type JobKind = "model" | "SAE sweep" | "probes";
 
 export interface PrecomputeJob {
-  /** "baseline-mlp", or "baseline-mlp/relu_1" for an SAE sweep; prefixes the job's log lines. */
+  /** "baseline-mlp", "baseline-mlp/relu_1" for an SAE sweep, "probes/baseline-mlp"; prefixes the job's log lines. */
   label: string;
+  /** What it makes, for its failure message. */
+  kind: JobKind;
   /** The script to run, relative to the project root (or absolute). */
   script: string;
   args: string[];
-  /** The label of a job that must finish first, if any. */
-  after: string | null;
+  /** The labels of the jobs that must finish first. */
+  after: readonly string[];
   /** Whether everything the job would produce is in the artifact cache already (then it is skipped). */
   cached?: () => Promise<boolean>;
 }
@@ -44,26 +50,37 @@ export interface JobTiming {
 
 /**
  * Each model's job, then each layer's SAE sweep after its model, the longest sweeps first (the
- * full grids, then spatial layers, whose evaluation runs the conv layers on every test image).
+ * full grids, then spatial layers, whose evaluation runs the conv layers on every test image),
+ * then each model's probes after its sweeps (they read the SAEs' codes).
  */
 export function precomputeJobs(models: readonly ModelEntry[] = MODELS): PrecomputeJob[] {
-  const modelJobs = models.map((m) => ({
+  const modelJobs: PrecomputeJob[] = models.map((m) => ({
     label: m.name,
+    kind: "model",
     script: "data-loaders/models/produce-model.ts",
     args: [`--model=${m.name}`],
-    after: null,
+    after: [],
     cached: () => allCached(() => produceModel(m.name)),
   }));
   const sweeps = models.flatMap((m) => saeSweep(m).map((layer) => ({ model: m.name, ...layer })));
   sweeps.sort((a, b) => b.saes.length - a.saes.length || Number(b.spatial) - Number(a.spatial));
-  const saeJobs = sweeps.map(({ model, layer }) => ({
+  const saeJobs: PrecomputeJob[] = sweeps.map(({ model, layer }) => ({
     label: `${model}/${layer}`,
+    kind: "SAE sweep",
     script: "data-loaders/sae/produce-sae.ts",
     args: [`--model=${model}`, `--layer=${layer}`],
-    after: model,
+    after: [model],
     cached: () => allCached(() => saeSweepFile(model, layer)),
   }));
-  return [...modelJobs, ...saeJobs];
+  const probeJobs: PrecomputeJob[] = models.map((m) => ({
+    label: `probes/${m.name}`,
+    kind: "probes",
+    script: "data-loaders/probes/produce-probes.ts",
+    args: [`--model=${m.name}`],
+    after: [m.name, ...saeJobs.filter((j) => j.after[0] === m.name).map((j) => j.label)],
+    cached: () => allCached(() => probeResults(m.name)),
+  }));
+  return [...modelJobs, ...saeJobs, ...probeJobs];
 }
 
 /** Runs one job's script; rejects with the job's own error message. */
@@ -88,7 +105,7 @@ function run(root: string, job: PrecomputeJob, env: NodeJS.ProcessEnv, log: (lin
       running.delete(child);
       if (pending) log(`[${job.label}] ${pending}`);
       if (code === 0) settle();
-      else reject(new Error(`${job.after === null ? "model" : "SAE sweep"} "${job.label}": ${cause || `${job.script} exited with ${signal ?? `code ${code}`}`}`));
+      else reject(new Error(`${job.kind} "${job.label}": ${cause || `${job.script} exited with ${signal ?? `code ${code}`}`}`));
     });
   });
 }
@@ -100,15 +117,19 @@ function run(root: string, job: PrecomputeJob, env: NodeJS.ProcessEnv, log: (lin
 export async function jobsToRun(jobs: readonly PrecomputeJob[]): Promise<PrecomputeJob[]> {
   const toRun: PrecomputeJob[] = [];
   for (const job of jobs) if (!(await job.cached?.())) toRun.push(job);
-  // A job whose prerequisite is cached need not wait for it.
+  // A job need not wait for a prerequisite that is cached.
   const labels = new Set(toRun.map((j) => j.label));
-  return toRun.map((job) => (job.after !== null && !labels.has(job.after) && jobs.some((j) => j.label === job.after) ? { ...job, after: null } : job));
+  const cached = new Set(jobs.map((j) => j.label).filter((label) => !labels.has(label)));
+  return toRun.map((job) => ({ ...job, after: job.after.filter((label) => !cached.has(label)) }));
 }
 
 /** Runs the jobs, each once the job it comes after has finished; returns how long each took. */
 export async function runJobs(jobs: readonly PrecomputeJob[], { root, concurrency = availableParallelism(), signal, log = (line) => void process.stderr.write(`${line}\n`), env = process.env }: PrecomputeOptions): Promise<JobTiming[]> {
   const labels = new Set(jobs.map((j) => j.label));
-  for (const job of jobs) if (job.after !== null && !labels.has(job.after)) throw new Error(`precompute: job "${job.label}" comes after "${job.after}", which is not a job`);
+  for (const job of jobs) {
+    const missing = job.after.find((label) => !labels.has(label));
+    if (missing !== undefined) throw new Error(`precompute: job "${job.label}" comes after "${missing}", which is not a job`);
+  }
   const queue = [...jobs];
   const done = new Set<string>();
   const timings: JobTiming[] = [];
@@ -128,7 +149,7 @@ export async function runJobs(jobs: readonly PrecomputeJob[], { root, concurrenc
   signal?.addEventListener("abort", stopAll, { once: true });
   const worker = async () => {
     while (queue.length > 0) {
-      const index = queue.findIndex((j) => j.after === null || done.has(j.after));
+      const index = queue.findIndex((j) => j.after.every((label) => done.has(label)));
       if (index < 0) {
         await finished;
         continue;
@@ -166,10 +187,10 @@ export async function precomputeModels(options: PrecomputeOptions): Promise<void
   const toRun = await jobsToRun(jobs);
   options.signal?.throwIfAborted();
   await runJobs(toRun, { ...options, log });
-  const count = (list: readonly PrecomputeJob[], sweeps: boolean) => list.filter((j) => j.label.includes("/") === sweeps).length;
-  const [models, layers] = [count(jobs, false), count(jobs, true)];
-  const [trained, swept] = [count(toRun, false), count(toRun, true)];
+  const count = (list: readonly PrecomputeJob[], kind: JobKind) => list.filter((j) => j.kind === kind).length;
+  const made = (kind: JobKind) => `${count(toRun, kind)} of ${count(jobs, kind)}`;
   log(
-    `models: ${trained} of ${models} trained and ${swept} of ${layers} layers' SAE sweeps made (the rest were in the artifact cache) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `models: ${made("model")} trained, ${made("SAE sweep")} layers' SAE sweeps and ${made("probes")} models' probes made (the rest were in the artifact cache) ` +
+      `in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 }

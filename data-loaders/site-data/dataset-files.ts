@@ -55,10 +55,16 @@ export const TRAIN_SAMPLE = { size: 10_000, seed: 3 };
  * the whole training split would be 47 MB. Meta `rows` lists which training images they are.
  */
 export function trainSampleFile(dataset: Dataset): Uint8Array {
+  const { images, labels } = trainSample(dataset);
+  return imageSetFile(dataset, images, labels, { sample: { ...TRAIN_SAMPLE, of: dataset.train.count } });
+}
+
+/** The training sample's images and labels (what trainSampleFile writes), and which training images they are. */
+export function trainSample(dataset: Dataset): { rows: Uint32Array; images: Uint8Array; labels: Uint8Array } {
   const { count, images, labels } = dataset.train;
   const rows = sampleIndices(count, Math.min(TRAIN_SAMPLE.size, count), mulberry32(TRAIN_SAMPLE.seed));
   const pixels = dataset.rows * dataset.cols;
   const sampleImages = new Uint8Array(rows.length * pixels);
   rows.forEach((row, i) => sampleImages.set(images.subarray(row * pixels, (row + 1) * pixels), i * pixels));
-  return imageSetFile(dataset, sampleImages, Uint8Array.from(rows, (row) => labels[row]), { sample: { ...TRAIN_SAMPLE, of: count } });
+  return { rows, images: sampleImages, labels: Uint8Array.from(rows, (row) => labels[row]) };
 }

@@ -47,7 +47,7 @@ export async function benchSaeSweep(log: (line: string) => void = (line) => void
       const { dir } = await trainedModel(entry.name);
       await cp(dir, join(cache, basename(dir)), { recursive: true });
     }
-    const jobs = precomputeJobs().flatMap((job) => (job.after === null ? [] : [{ ...job, after: null }]));
+    const jobs = precomputeJobs().flatMap((job) => (job.kind === "SAE sweep" ? [{ ...job, after: [] }] : []));
     const concurrency = availableParallelism();
     const started = performance.now();
     const timings = await runJobs(jobs, { root, concurrency, env: { ...process.env, ARTIFACT_CACHE_DIR: cache }, log: () => {} });

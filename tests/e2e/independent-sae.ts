@@ -41,7 +41,7 @@ export interface IndependentSaeMetrics {
 type Tensors = Record<string, Float64Array>;
 
 /** The F32 tensors of a safetensors file: u64 LE header length, JSON header, little-endian data. */
-function readSafetensors(bytes: Uint8Array): Tensors {
+export function readSafetensors(bytes: Uint8Array): Tensors {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = Number(view.getBigUint64(0, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Record<string, { dtype: string; data_offsets: [number, number] }>;
@@ -58,7 +58,7 @@ function readSafetensors(bytes: Uint8Array): Tensors {
 }
 
 /** Codes and reconstruction of one vector x (the layer's units), as cfg.json describes them. */
-function saeOf(tensors: Tensors, cfg: Record<string, any>) {
+export function saeOf(tensors: Tensors, cfg: Record<string, any>) {
   const { d_in: dIn, d_sae: dSae, input_scale: scale, activation_fn: activation, k } = cfg;
   const dLayer: number = cfg.basis ? cfg.basis.d_layer : dIn;
   const { W_enc, b_enc, W_dec, b_dec, threshold, basis_mean, basis_transform, basis_inverse } = tensors;
