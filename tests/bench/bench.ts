@@ -20,6 +20,7 @@ import { benchPageSettle } from "./page-settle.js";
 import { benchSaeTraining } from "./sae-training.js";
 import { benchSaeSweep } from "./sae-sweep.js";
 import { benchSaeLive } from "./sae-live.js";
+import { benchProbeLive } from "./probe-live.js";
 
 interface Row {
   what: string;
@@ -146,6 +147,7 @@ if (!skip.has("sae")) {
   for (const row of await benchSaeTraining()) record(row);
   for (const row of await benchSaeLive()) record(row);
 }
+if (!skip.has("probes")) for (const row of await benchProbeLive()) record(row);
 // The sweep retrains every layer's SAEs from scratch: minutes; BENCH_SKIP=sae-sweep leaves it out.
 if (!skip.has("sae-sweep")) for (const row of (await benchSaeSweep()).rows) record(row);
 if (!skip.has("build")) await buildTimes();

@@ -26,7 +26,8 @@ export function accuracyByLayerChart(file: ProbeFile, options: { width?: number 
     x: { label: "logistic probe test accuracy (%)", grid: true },
     y: { label: null, domain: file.layers.map((l) => l.layer) },
     color: { legend: true, scheme: CATEGORICAL_SCHEME },
-    symbol: { legend: true, domain: ["neurons", "pca", "ica"] },
+    // "times" is kept for the untrained network.
+    symbol: { legend: true, domain: ["neurons", "pca", "ica"], range: ["circle", "square", "diamond"] },
     marks: [
       Plot.ruleX([100 * file.pixels.logistic.testAccuracy], { stroke: "currentColor", strokeDasharray: "4,3" }),
       Plot.text([100 * file.pixels.logistic.testAccuracy], { x: (d) => d, frameAnchor: "top", text: () => "pixels", dy: -2, textAnchor: "start", dx: 3 }),

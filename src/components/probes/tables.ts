@@ -57,3 +57,13 @@ export function modelProbeTable(file: ProbeFile): HTMLElement {
   });
   return table(rows, { testId: "probe-model-table" });
 }
+
+/** A link that downloads the model's probe file. */
+export function probeDownload(href: string, model: string): HTMLAnchorElement {
+  const link = document.createElement("a");
+  link.href = href;
+  link.download = `${model}-probes.json`;
+  link.textContent = `data/probes/${model}.json`;
+  link.dataset.testid = "probe-download";
+  return link;
+}
