@@ -4,14 +4,12 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { initTrainingBackend, type TrainingBackendName } from "../../data-loaders/training/node-backend.js";
 import { trainClassifier } from "../../data-loaders/training/train.js";
 import { buildModel } from "../../src/lib/models/architecture.js";
 import { MODELS, modelEntry } from "../../src/lib/models/registry.js";
 import type { TrainingRecord } from "../../src/lib/models/training-record.js";
-import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { acquireBuildLock } from "../../data-loaders/build/build-lock.js";
 import { root } from "../e2e/harness.js";
 import { benchCnnTraining } from "./cnn-training.js";
@@ -21,6 +19,7 @@ import { benchSaeTraining } from "./sae-training.js";
 import { benchSaeSweep } from "./sae-sweep.js";
 import { benchSaeLive } from "./sae-live.js";
 import { benchProbeLive } from "./probe-live.js";
+import { withBenchSite } from "./bench-site.js";
 
 interface Row {
   what: string;
@@ -105,10 +104,8 @@ async function buildTimes(): Promise<void> {
 
 async function pageDownloads(): Promise<string[]> {
   const pages = ["index.html", ...(await import("../../src/lib/site-pages.js")).SITE_PAGES.map((p) => `${p.path}.html`)];
-  const server = await serveStatic({ dir: join(root, "dist"), base: "/bench/" });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--enable-unsafe-webgpu"] });
   const found: string[] = [];
-  try {
+  await withBenchSite(async (browser, url) => {
     for (const path of pages) {
       const context = await browser.newContext();
       const page = await context.newPage();
@@ -119,7 +116,7 @@ async function pageDownloads(): Promise<string[]> {
         requests++;
         bytes += Number(response.headers()["content-length"] ?? 0);
       });
-      const response = await page.goto(server.url + path);
+      const response = await page.goto(url + path);
       if (!response || response.status() !== 200) {
         await context.close();
         continue;
@@ -130,10 +127,7 @@ async function pageDownloads(): Promise<string[]> {
       record({ what: `page download, ${path}`, value: bytes / 1e6, unit: "MB", note: `${requests} requests, uncompressed` });
       await context.close();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   return found;
 }
 

@@ -1,10 +1,8 @@
 // Latency of the pages' live cells, measured in Chromium against the built site: the baseline
 // page's intervention cell on every backend (the page reports how long each re-run of the
 // 10,000 test images took) and its UMAP cell at the default settings.
-import { chromium, type Page } from "playwright";
-import { join } from "node:path";
-import { serveStatic } from "../../data-loaders/build/serve-static.js";
-import { root } from "../e2e/harness.js";
+import type { Page } from "playwright";
+import { withBenchSite } from "./bench-site.js";
 
 export interface CellTiming {
   what: string;
@@ -46,13 +44,11 @@ async function interventionLatencies(page: Page): Promise<number[]> {
 export async function benchPageCells(pages: string[]): Promise<CellTiming[]> {
   if (!pages.includes("baseline-mlp.html")) return [];
   const results: CellTiming[] = [];
-  const server = await serveStatic({ dir: join(root, "dist"), base: "/bench/" });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--enable-unsafe-webgpu"] });
-  try {
+  await withBenchSite(async (browser, url) => {
     for (const backend of BACKENDS) {
       const page = await browser.newPage();
       page.setDefaultTimeout(600_000);
-      await page.goto(`${server.url}baseline-mlp.html?backend=${backend}`);
+      await page.goto(`${url}baseline-mlp.html?backend=${backend}`);
       await page.waitForSelector("[data-testid=intervention-summary]");
       const active = await page.evaluate(() => (globalThis as any).__mnistRuntime.tf.getBackend() as string);
       if (active !== backend) {
@@ -72,9 +68,6 @@ export async function benchPageCells(pages: string[]): Promise<CellTiming[]> {
       }
       await page.close();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   return results;
 }

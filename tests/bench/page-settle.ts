@@ -2,11 +2,9 @@
 // the time from navigation until every cell has settled (none pending), and the main thread's
 // long tasks (PerformanceObserver "longtask": any task over 50 ms) on first load and over a
 // scripted set of control changes. Cells that announce their progress (UMAP) may still be running.
-import { chromium, type Page } from "playwright";
-import { join } from "node:path";
-import { serveStatic } from "../../data-loaders/build/serve-static.js";
-import { root } from "../e2e/harness.js";
+import type { Page } from "playwright";
 import type { CellTiming } from "./page-cells.js";
+import { withBenchSite } from "./bench-site.js";
 
 /** Scripted control changes per page: each returns when the page has reacted. */
 const SCRIPTS: Record<string, ((page: Page) => Promise<void>)[]> = {
@@ -61,9 +59,7 @@ declare global {
 
 export async function benchPageSettle(pages: string[]): Promise<CellTiming[]> {
   const results: CellTiming[] = [];
-  const server = await serveStatic({ dir: join(root, "dist"), base: "/bench/" });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--enable-unsafe-webgpu"] });
-  try {
+  await withBenchSite(async (browser, url) => {
     for (const path of pages) {
       const context = await browser.newContext();
       await context.addInitScript(() => {
@@ -74,7 +70,7 @@ export async function benchPageSettle(pages: string[]): Promise<CellTiming[]> {
       });
       const page = await context.newPage();
       page.setDefaultTimeout(600_000);
-      await page.goto(`${server.url}${path}?backend=wasm`);
+      await page.goto(`${url}${path}?backend=wasm`);
       await settled(page);
       const settleMs = await page.evaluate(() => performance.now());
       const load = await page.evaluate(() => window.__longTasks.splice(0));
@@ -90,9 +86,6 @@ export async function benchPageSettle(pages: string[]): Promise<CellTiming[]> {
       }
       await context.close();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   return results;
 }

@@ -3,12 +3,10 @@
 // Reports the page's own timings: computing the inputs for 20,000 images, and training the probe
 // (L-BFGS on 10,000 rows) after the regularization strength changes.
 // Part of `npm run bench`; also runs alone: `npx tsx tests/bench/probe-live.ts`.
-import { chromium, type Page } from "playwright";
-import { join } from "node:path";
+import type { Page } from "playwright";
 import { pathToFileURL } from "node:url";
-import { serveStatic } from "../../data-loaders/build/serve-static.js";
-import { root } from "../e2e/harness.js";
 import type { BenchRow } from "./sae-training.js";
+import { withBenchSite } from "./bench-site.js";
 
 /** WebGPU only counts on a hardware adapter; headless Chromium without a GPU falls back. */
 const BACKENDS = ["wasm", "cpu", "webgpu"] as const;
@@ -21,22 +19,20 @@ const INPUTS = [
 async function liveSeconds(page: Page, l2: string): Promise<{ probe: number; inputs: number }> {
   const row = page.locator("[data-testid=probe-live-table] tbody tr", { hasText: `λ = ${l2},` }).first();
   await row.waitFor();
-  const text = (await row.textContent()) ?? "";
+  const text = (await row.locator("td").last().textContent()) ?? "";
   const match = /([\d.]+) s \(inputs: ([\d.]+) s\)/.exec(text);
   if (!match) throw new Error(`bench: the probes page's live row did not say how long it took: ${JSON.stringify(text)}`);
   return { probe: Number(match[1]), inputs: Number(match[2]) };
 }
 
 export async function benchProbeLive(log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<BenchRow[]> {
-  const server = await serveStatic({ dir: join(root, "dist"), base: "/bench/" });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--enable-unsafe-webgpu"] });
   const rows: BenchRow[] = [];
-  try {
+  await withBenchSite(async (browser, url) => {
     for (const backend of BACKENDS) {
       for (const input of INPUTS) {
         const page = await browser.newPage();
         page.setDefaultTimeout(600_000);
-        await page.goto(`${server.url}probes.html?backend=${backend}&model=baseline-mlp&layer=relu_1&input=${encodeURIComponent(input.id)}`);
+        await page.goto(`${url}probes.html?backend=${backend}&model=baseline-mlp&layer=relu_1&input=${encodeURIComponent(input.id)}`);
         const first = await liveSeconds(page, "0.001");
         // Another λ retrains on the inputs already computed.
         await page.locator(`form:has(label:text-is("Regularization λ")) input`).fill("0.01");
@@ -50,10 +46,7 @@ export async function benchProbeLive(log: (line: string) => void = (line) => voi
         await page.close();
       }
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   return rows;
 }
 

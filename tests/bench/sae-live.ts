@@ -3,13 +3,10 @@
 // trained in the page's Web Worker. Reports the worker's steps/s and training seconds (from the
 // page's own status line) and the wall time from asking for the run to its metrics in the table.
 // Part of `npm run bench`; also runs alone: `npx tsx tests/bench/sae-live.ts`.
-import { chromium } from "playwright";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { serveStatic } from "../../data-loaders/build/serve-static.js";
 import { SAE_DEFAULTS } from "../../src/lib/sae/config.js";
-import { root } from "../e2e/harness.js";
 import type { BenchRow } from "./sae-training.js";
+import { withBenchSite } from "./bench-site.js";
 
 const STEPS = 1000;
 const LATENTS = 256;
@@ -17,16 +14,14 @@ const LATENTS = 256;
 const BACKENDS = ["wasm", "cpu", "webgpu"] as const;
 
 export async function benchSaeLive(log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<BenchRow[]> {
-  const server = await serveStatic({ dir: join(root, "dist"), base: "/bench/" });
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--enable-unsafe-webgpu"] });
   const rows: BenchRow[] = [];
-  try {
+  await withBenchSite(async (browser, url) => {
     for (const backend of BACKENDS) {
       const page = await browser.newPage();
       page.setDefaultTimeout(600_000);
       // Open with a 1-step run, wait for the page, then ask for the measured run: the clock then
       // covers the run alone, not the page's first load.
-      await page.goto(`${server.url}sae.html?backend=${backend}&live-arch=topk&live-latents=${LATENTS}&live-sparsity=4&live-steps=1`);
+      await page.goto(`${url}sae.html?backend=${backend}&live-arch=topk&live-latents=${LATENTS}&live-sparsity=4&live-steps=1`);
       await page.waitForSelector("[data-testid=sae-live-status]:has-text('Trained 1 steps')");
       const started = Date.now();
       await page.locator(`form:has(label:text-is("Steps")) input`).fill(String(STEPS));
@@ -44,10 +39,7 @@ export async function benchSaeLive(log: (line: string) => void = (line) => void 
       log(`bench: ${backend}: ${status}`);
       await page.close();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
   return rows;
 }
 

@@ -1,11 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright";
-import { errorCells, openPage, openSite, waitForCells, type Site } from "./harness.js";
+import { control, errorCells, openPage, openSite, type Site, waitForCells } from "./harness.js";
 import { evaluateExportedModel, type IndependentEvaluation } from "./independent-evaluation.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
 const numTensors = (page: Page) => page.evaluate(() => (globalThis as any).__mnistRuntime.tf.memory().numTensors as number);
 
 /** Types a value into a control's text box (a range control's box, or a text control). */

@@ -1,11 +1,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright";
-import { errorCells, openPage, openSite, waitForCells, type Site } from "./harness.js";
+import { control, errorCells, openPage, openSite, type Site, waitForCells } from "./harness.js";
 import { evaluateExportedModel, type IndependentEvaluation } from "./independent-evaluation.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
-const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
 /** The pixels of every feature map (a canvas's markup does not change with its pixels). */
 const mapPixels = (page: Page) => page.$$eval("[data-testid=feature-maps] canvas", (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()).join("|"));
 const mapsChange = (page: Page, before: string) =>

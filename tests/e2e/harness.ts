@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end tests: dist/ served by a plain static server under a
 // sub-path, Debian's Chromium driven by Playwright, and a page wrapper that collects every
 // console error, page error and attempt to leave this machine.
-import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright";
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from "playwright";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { serveStatic, type StaticServer } from "../../data-loaders/build/serve-static.js";
@@ -63,4 +63,25 @@ export async function errorCells(page: Page): Promise<string[]> {
 
 export async function activeBackend(page: Page): Promise<string> {
   return page.evaluate(() => (globalThis as any).__mnistRuntime.tf.getBackend());
+}
+
+/** The page control labelled `label` (a form from src/components/controls.ts). */
+export const control = (page: Page, label: string): Locator => page.locator(`form:has(label:text-is("${label}"))`);
+
+/** The markup of the first element with this test id. */
+export const html = (page: Page, testId: string): Promise<string> => page.locator(`[data-testid=${testId}]`).first().innerHTML();
+
+/** Waits until the element with this test id shows something other than `before`. */
+export const changes = (page: Page, testId: string, before: string) =>
+  page.waitForFunction(([id, old]) => {
+    const node = document.querySelector(`[data-testid=${id}]`);
+    return node !== null && node.innerHTML !== old;
+  }, [testId, before] as const);
+
+/** One row of an Inputs.table by column header (the table may prepend cells without a header). */
+export async function rowCells(table: Locator, row: Locator): Promise<Record<string, string>> {
+  const headers = (await table.locator("thead th").allTextContents()).map((h) => h.trim());
+  const cells = (await row.first().locator("td").allTextContents()).map((c) => c.trim());
+  const offset = cells.length - headers.length;
+  return Object.fromEntries(headers.map((h, i) => [h, cells[i + offset] ?? ""]).filter(([h]) => h !== ""));
 }

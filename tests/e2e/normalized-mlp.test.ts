@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright";
-import { errorCells, openPage, openSite, waitForCells, type Site } from "./harness.js";
+import { control, errorCells, openPage, openSite, type Site, waitForCells } from "./harness.js";
 import { evaluateExportedModel, type IndependentEvaluation } from "./independent-evaluation.js";
 import { modelEntry, modelsOnPage } from "../../src/lib/models/registry.js";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
@@ -10,7 +10,6 @@ import { mulberry32, sampleIndices } from "../../src/lib/random.js";
 import { SUMMARY_SAMPLE_SEED } from "../../src/lib/analysis/predictions/model-summary.js";
 
 const pct = (x: number, digits = 2) => `${(100 * x).toFixed(digits)}%`;
-const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
 const median = (values: number[]) => {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;

@@ -3,29 +3,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright";
-import { errorCells, openPage, openSite, root, waitForCells, type Site } from "./harness.js";
+import { changes, control, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
 import { distFile } from "./independent-evaluation.js";
 import { referenceProbeAccuracy } from "./independent-probe.js";
 import { decodeSweepFile, saeDownload } from "../../src/lib/sae/sweep-file.js";
 import type { ProbeFile } from "../../src/lib/probes/probe-file.js";
 
-const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
-const html = (page: Page, testId: string) => page.locator(`[data-testid=${testId}]`).first().innerHTML();
-const changes = (page: Page, testId: string, before: string) =>
-  page.waitForFunction(([id, old]) => {
-    const node = document.querySelector(`[data-testid=${id}]`);
-    return node !== null && node.innerHTML !== old;
-  }, [testId, before] as const);
 const dist = join(root, "dist");
 const probeFile = (model: string): ProbeFile => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "probes"), model, ".json"), "utf8"));
 /** The live table's cells of one row ("live ..." or "build ..."), by column header. */
-async function liveRow(page: Page, which: "live" | "build"): Promise<Record<string, string>> {
-  const table = page.locator("[data-testid=probe-live-table] table");
-  const headers = (await table.locator("thead th").allTextContents()).map((h) => h.trim());
-  const cells = (await table.locator("tbody tr", { hasText: new RegExp(`^\\s*${which} `) }).first().locator("td").allTextContents()).map((c) => c.trim());
-  const offset = cells.length - headers.length;
-  return Object.fromEntries(headers.map((h, i) => [h, cells[i + offset] ?? ""]).filter(([h]) => h !== ""));
-}
+const liveRow = (page: Page, which: "live" | "build") =>
+  rowCells(page.locator("[data-testid=probe-live-table] table"), page.locator("[data-testid=probe-live-table] table tbody tr", { hasText: new RegExp(`^\\s*${which} `) }));
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
@@ -52,6 +40,18 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
     assert.ok(Math.abs(parseFloat(live["test accuracy"]) - parseFloat(built["test accuracy"])) <= 0.2, `live ${live["test accuracy"]}, build ${built["test accuracy"]}`);
     assert.deepEqual(await errorCells(page), []);
     assert.deepEqual(problems, []);
+  });
+
+  test("on WebGPU (SwiftShader here) the live probe reproduces the build's too", async () => {
+    const { page: gpu, problems: gpuProblems } = await openPage(site, "probes.html?backend=webgpu", { timeout: 300_000 });
+    await waitForCells(gpu);
+    await gpu.waitForSelector("[data-testid=probe-live-table]");
+    const backend = await gpu.evaluate(() => (globalThis as any).__mnistRuntime.tf.getBackend() as string);
+    const [live, built] = [await liveRow(gpu, "live"), await liveRow(gpu, "build")];
+    assert.ok(Math.abs(parseFloat(live["test accuracy"]) - parseFloat(built["test accuracy"])) <= 0.2, `${backend}: live ${live["test accuracy"]}, build ${built["test accuracy"]}`);
+    assert.deepEqual(await errorCells(gpu), []);
+    assert.deepEqual(gpuProblems, []);
+    await gpu.close();
   });
 
   test("another input, layer and model change the numbers", async () => {
@@ -83,6 +83,20 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
     assert.ok(parseFloat(live["test accuracy"]) < parseFloat((await liveRow(page, "build"))["test accuracy"]), "two columns read less than all of them");
     await control(page, "Regularization λ").locator("input").fill("10");
     await page.waitForSelector("[data-testid=probe-live-table]:has-text('λ = 10,')");
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test("re-running the live probe leaks no tensors", async () => {
+    const numTensors = () => page.evaluate(() => (globalThis as any).__mnistRuntime.tf.memory().numTensors as number);
+    await page.waitForSelector("[data-testid=probe-live-table]");
+    const before = await numTensors();
+    for (const l2 of ["0.5", "0.05", "0.002"]) {
+      await control(page, "Regularization λ").locator("input").fill(l2);
+      await page.waitForSelector(`[data-testid=probe-live-table]:has-text('λ = ${l2},')`);
+    }
+    await waitForCells(page);
+    assert.equal(await numTensors(), before);
     assert.deepEqual(await errorCells(page), []);
     assert.deepEqual(problems, []);
   });

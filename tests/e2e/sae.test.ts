@@ -1,26 +1,14 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright";
-import { errorCells, openPage, openSite, root, waitForCells, type Site } from "./harness.js";
+import { changes, control, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
 import { independentSaeMetrics } from "./independent-sae.js";
 import { join } from "node:path";
 
 const pct = (x: number, digits: number) => `${(100 * x).toFixed(digits)}%`;
-const control = (page: Page, label: string) => page.locator(`form:has(label:text-is("${label}"))`);
-const html = (page: Page, testId: string) => page.locator(`[data-testid=${testId}]`).first().innerHTML();
-const changes = (page: Page, testId: string, before: string) =>
-  page.waitForFunction(([id, old]) => {
-    const node = document.querySelector(`[data-testid=${id}]`);
-    return node !== null && node.innerHTML !== old;
-  }, [testId, before] as const);
 /** The SAE table's cells for one SAE, by column header. */
-async function tableRow(page: Page, id: string): Promise<Record<string, string>> {
-  const table = page.locator("[data-testid=sae-table] table");
-  const headers = (await table.locator("thead th").allTextContents()).map((h) => h.trim());
-  const cells = (await table.locator("tbody tr", { has: page.locator(`td:text-is("${id}")`) }).first().locator("td").allTextContents()).map((c) => c.trim());
-  const offset = cells.length - headers.length;
-  return Object.fromEntries(headers.map((h, i) => [h, cells[i + offset] ?? ""]).filter(([h]) => h !== ""));
-}
+const tableRow = (page: Page, id: string) =>
+  rowCells(page.locator("[data-testid=sae-table] table"), page.locator("[data-testid=sae-table] table tbody tr", { has: page.locator(`td:text-is("${id}")`) }));
 const selected = (page: Page, label: string) => control(page, label).locator("select option:checked").textContent();
 /** The bytes behind one of the page's download links (a blob: URL made in the page). */
 async function downloaded(page: Page, suffix: string): Promise<Uint8Array> {

@@ -21,8 +21,11 @@ export interface LbfgsResult {
   stop: "tolerance" | "no progress" | "iterations";
 }
 
-/** Returns the objective's value at x and writes its gradient into `gradient`. */
-export type Objective = (x: Float64Array, gradient: Float64Array) => number;
+/**
+ * Returns the objective's value at x and writes its gradient into `gradient`; may be async (a
+ * tfjs backend's values are read with data(): WebGPU's dataSync() is not reliable in every browser).
+ */
+export type Objective = (x: Float64Array, gradient: Float64Array) => number | Promise<number>;
 
 const ARMIJO = 1e-4;
 const MAX_HALVINGS = 30;
@@ -39,7 +42,7 @@ export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opti
   const memory = options.memory ?? 10;
   let x = Float64Array.from(x0);
   let gradient = new Float64Array(n);
-  let value = objective(x, gradient);
+  let value = await objective(x, gradient);
   if (!Number.isFinite(value)) throw new Error(`L-BFGS: the objective is ${value} at the starting point`);
   const pairs: { s: Float64Array; y: Float64Array; rho: number }[] = [];
   const direction = new Float64Array(n);
@@ -78,7 +81,7 @@ export async function minimizeLbfgs(objective: Objective, x0: Float64Array, opti
     let accepted = false;
     for (let halving = 0; halving < MAX_HALVINGS; halving++) {
       for (let i = 0; i < n; i++) next[i] = x[i] + step * direction[i];
-      nextValue = objective(next, nextGradient);
+      nextValue = await objective(next, nextGradient);
       if (Number.isFinite(nextValue) && nextValue <= value + ARMIJO * step * slope) {
         accepted = true;
         break;

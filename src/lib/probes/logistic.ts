@@ -58,7 +58,7 @@ export function logisticObjective(tf: TF, x: ActivationMatrix, labels: ArrayLike
   for (let r = 0; r < rows; r++) oneHot[r * classes + labels[r]] = 1;
   const tensors = { x: tf.tensor2d(data, [rows, cols]), xT: tf.tensor2d(transposed, [cols, rows]), y: tf.tensor2d(oneHot, [rows, classes]) };
   const size = cols * classes;
-  const objective: Objective = (params, gradient) => {
+  const objective: Objective = async (params, gradient) => {
     const [loss, gradW, gradB] = tf.tidy(() => {
       const w = tf.tensor2d(Float32Array.from(params.subarray(0, size)), [cols, classes]);
       const b = tf.tensor1d(Float32Array.from(params.subarray(size)));
@@ -67,10 +67,17 @@ export function logisticObjective(tf: TF, x: ActivationMatrix, labels: ArrayLike
       const residual = tf.div(tf.sub(tf.exp(logProbabilities), tensors.y), rows) as Tensor2D;
       return [crossEntropy, tf.matMul(tensors.xT, residual), tf.sum(residual, 0)];
     });
-    const value = (loss.dataSync() as Float32Array)[0];
-    gradient.set(gradW.dataSync() as Float32Array, 0);
-    gradient.set(gradB.dataSync() as Float32Array, size);
-    tf.dispose([loss, gradW, gradB]);
+    // data(), not dataSync(): WebGPU's synchronous read gives zeros in some browsers (headless
+    // Chromium with SwiftShader).
+    let values: Float32Array[];
+    try {
+      values = (await Promise.all([loss.data(), gradW.data(), gradB.data()])) as Float32Array[];
+    } finally {
+      tf.dispose([loss, gradW, gradB]);
+    }
+    const value = values[0][0];
+    gradient.set(values[1], 0);
+    gradient.set(values[2], size);
     let penalty = 0;
     for (let i = 0; i < size; i++) {
       penalty += params[i] * params[i];

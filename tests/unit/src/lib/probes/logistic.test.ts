@@ -33,14 +33,14 @@ describe("logistic probe", () => {
     assert.ok(Math.abs(probe.bias[1] - probe.bias[2] - Math.log(2)) < 1e-4, `b1 − b2 = ${probe.bias[1] - probe.bias[2]}`);
   });
 
-  test("the gradient agrees with central differences", () => {
+  test("the gradient agrees with central differences", async () => {
     const { x, labels } = blobs(4, 3);
     const l2 = 0.5;
     const { objective, dispose } = logisticObjective(tf, x, labels, 3, l2);
     const random = mulberry32(4);
     const params = Float64Array.from({ length: 9 }, () => gaussian(random));
     const gradient = new Float64Array(9);
-    objective(params, gradient);
+    await objective(params, gradient);
     const h = 1e-2;
     for (let i = 0; i < params.length; i++) {
       const plus = Float64Array.from(params);
@@ -48,7 +48,7 @@ describe("logistic probe", () => {
       plus[i] += h;
       minus[i] -= h;
       const scratch = new Float64Array(9);
-      const numeric = (objective(plus, scratch) - objective(minus, scratch)) / (2 * h);
+      const numeric = ((await objective(plus, scratch)) - (await objective(minus, scratch))) / (2 * h);
       assert.ok(Math.abs(numeric - gradient[i]) < 2e-3, `parameter ${i}: numeric ${numeric}, analytic ${gradient[i]}`);
     }
     dispose();
