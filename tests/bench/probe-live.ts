@@ -37,7 +37,7 @@ export async function benchProbeLive(log: (line: string) => void = (line) => voi
         // Another λ retrains on the inputs already computed.
         await page.locator(`form:has(label:text-is("Regularization λ")) input`).fill("0.01");
         const second = await liveSeconds(page, "0.01");
-        const ran = ((await page.textContent("[data-testid=backend-badge]")) ?? backend).match(/webgpu|webgl|wasm|cpu/)?.[0] ?? backend;
+        const ran = await page.evaluate(() => (globalThis as any).__mnistRuntime.tf.getBackend() as string);
         const asked = ran === backend ? ran : `${ran} (asked ${backend})`;
         const note = `baseline relu_1, ${input.title}, 10,000 training rows`;
         rows.push({ what: `probe live inputs (20,000 images), browser, ${asked}, ${input.title}`, value: first.inputs, unit: "s", note });
