@@ -1,23 +1,8 @@
 // What the compiled kernels may and may not contain. They run on tfjs-backend-wasm's own heap, so
 // a data segment would overwrite tfjs's memory at instantiation, and any import besides the
 // memory would mean a runtime we did not plan for.
+import { KERNEL_EXPORTS } from "../../../src/lib/wasm/kernels.js";
 
-/** The exported functions and their parameter counts (see assembly/index.ts), checked on load. */
-export const KERNEL_EXPORTS = {
-  addBias: 4,
-  conv2d: 14,
-  conv2dFilterGrad: 14,
-  conv2dInputGrad: 12,
-  flipFilter: 7,
-  scatterImage: 13,
-  transpose: 4,
-  matMul: 7,
-  maxPool: 14,
-  maxPool2x2: 6,
-  maxPoolGrad: 15,
-  maxPoolGrad2x2: 7,
-  sumRows: 4,
-} as const;
 
 const DATA_SECTION = 11;
 

@@ -11,9 +11,8 @@ import { initialParameters, SEED_STREAMS } from "./init.js";
 import { parameterLayout, weightsFromParameters, type ParameterLayout } from "./parameters.js";
 import { resampleDeadLatents, type HostParameters } from "./resample.js";
 import { STAT_AUX, STAT_FIRES, STAT_MIN_KEPT, STAT_SPARSITY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "./train-step.js";
+import { FusedSaeStep, type HostStepInput } from "./fused-step.js";
 import type { SaeWeights } from "./weights.js";
-
-type Tensor1D = import("@tensorflow/tfjs").Tensor1D;
 
 /** The history keeps about this many points, each the mean of the steps since the last one: enough for a chart. */
 export const HISTORY_POINTS = 200;
@@ -87,7 +86,6 @@ class BatchStream {
   private position = 0;
   private pass = 0;
   private readonly x: Float32Array;
-  private readonly xT: Float32Array;
 
   constructor(
     private readonly data: ActivationMatrix,
@@ -96,12 +94,11 @@ class BatchStream {
     private readonly seed: number,
   ) {
     this.x = new Float32Array(batchSize * data.cols);
-    this.xT = new Float32Array(batchSize * data.cols);
   }
 
-  /** The next batch, scaled, and its transpose (the step's xᵀ). */
-  next(): { x: Float32Array; xT: Float32Array } {
-    const { batchSize, scale, x, xT } = this;
+  /** The next batch, scaled (valid until the next call). */
+  next(): Float32Array {
+    const { batchSize, scale, x } = this;
     const { cols, data: values } = this.data;
     for (let b = 0; b < batchSize; b++) {
       if (this.position === this.order.length) {
@@ -111,10 +108,7 @@ class BatchStream {
       const from = this.order[this.position++] * cols;
       for (let c = 0, to = b * cols; c < cols; c++) x[to + c] = values[from + c] * scale;
     }
-    for (let c = 0; c < cols; c++) {
-      for (let b = 0, to = c * batchSize; b < batchSize; b++) xT[to + b] = x[b * cols + c];
-    }
-    return { x, xT };
+    return x;
   }
 }
 
@@ -148,13 +142,96 @@ class History {
 /** Linear warm-up from value / steps to value over `steps` steps (step counts from 1). */
 const warmedUp = (value: number, step: number, steps: number) => (steps > 0 && step < steps ? (value * step) / steps : value);
 
-function upload(tf: TF, host: HostParameters): TrainingState {
-  return { theta: tf.tensor1d(host.theta), m: tf.tensor1d(host.m), v: tf.tensor1d(host.v) };
+/** Where the parameters live and how a step runs on them: tfjs tensors, or the fused wasm step. */
+interface Stepper {
+  step(input: HostStepInput): Float32Array;
+  upload(host: HostParameters): void;
+  /** Copies, so that changing them cannot touch a backend's own buffers. */
+  download(): HostParameters;
+  dispose(): void;
 }
 
-/** Copies, so that changing them cannot touch a backend's own buffers. */
-function download(state: TrainingState): HostParameters {
-  return { theta: Float32Array.from(state.theta.dataSync()), m: Float32Array.from(state.m.dataSync()), v: Float32Array.from(state.v.dataSync()) };
+/** The reference path: train-step.ts on the tfjs backend. */
+class TensorStepper implements Stepper {
+  private state: TrainingState | null = null;
+  private readonly xT: Float32Array;
+
+  constructor(
+    private readonly tf: TF,
+    private readonly config: SaeConfig,
+    private readonly layout: ParameterLayout,
+  ) {
+    this.xT = new Float32Array(config.batchSize * config.dIn);
+  }
+
+  upload(host: HostParameters): void {
+    this.dispose();
+    const { tf } = this;
+    this.state = { theta: tf.tensor1d(host.theta), m: tf.tensor1d(host.m), v: tf.tensor1d(host.v) };
+  }
+
+  download(): HostParameters {
+    const state = this.current();
+    return { theta: Float32Array.from(state.theta.dataSync()), m: Float32Array.from(state.m.dataSync()), v: Float32Array.from(state.v.dataSync()) };
+  }
+
+  step(input: HostStepInput): Float32Array {
+    const { tf, config, xT } = this;
+    const { batchSize, dIn, dSae } = config;
+    // xᵀ built here for free saves a transposed matMul on the backend.
+    for (let c = 0; c < dIn; c++) for (let b = 0, to = c * batchSize; b < batchSize; b++) xT[to + b] = input.x[b * dIn + c];
+    const x = tf.tensor2d(input.x, [batchSize, dIn]);
+    const xTensor = tf.tensor2d(xT, [dIn, batchSize]);
+    const bias = input.dead.length > 0 ? tf.tensor1d(deadBias(dSae, input.dead)) : null;
+    let result: ReturnType<typeof trainingStep>;
+    try {
+      result = trainingStep(tf, config, this.layout, this.current(), { ...input, x, xT: xTensor, deadBias: bias });
+    } finally {
+      tf.dispose([x, xTensor, ...(bias ? [bias] : [])]);
+    }
+    this.dispose();
+    this.state = result.state;
+    try {
+      return Float32Array.from(result.stats.dataSync());
+    } finally {
+      result.stats.dispose();
+    }
+  }
+
+  dispose(): void {
+    if (this.state !== null) this.tf.dispose([this.state.theta, this.state.m, this.state.v]);
+    this.state = null;
+  }
+
+  private current(): TrainingState {
+    if (this.state === null) throw new Error("trainSae: the parameters were not uploaded");
+    return this.state;
+  }
+}
+
+/** The fused path: fused-step.ts on a WebAssembly memory of its own. */
+class FusedStepper implements Stepper {
+  private readonly fused: FusedSaeStep;
+
+  constructor(module: WebAssembly.Module, config: SaeConfig, layout: ParameterLayout) {
+    this.fused = new FusedSaeStep(module, config, layout);
+  }
+
+  step(input: HostStepInput): Float32Array {
+    return this.fused.step(input);
+  }
+
+  upload(host: HostParameters): void {
+    this.fused.upload(host);
+  }
+
+  download(): HostParameters {
+    return this.fused.download();
+  }
+
+  dispose(): void {
+    // The memory goes with the object.
+  }
 }
 
 /** Inputs since each latent last fired; a latent is dead once that reaches deadAfterInputs. */
@@ -204,8 +281,16 @@ function deadBias(dSae: number, dead: readonly number[]): Float32Array {
   return bias;
 }
 
+export interface TrainSaeOptions {
+  /**
+   * The compiled training kernels: with them every step runs fused on WebAssembly (fused-step.ts)
+   * instead of on tfjs' backend; both paths give the same losses and weights to float32 rounding.
+   */
+  kernels?: WebAssembly.Module;
+}
+
 /** Trains an SAE on the rows of `data` (inputs × dIn) as `config` says; see TrainSaeResult. */
-export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig, hooks: TrainSaeHooks = {}): Promise<TrainSaeResult> {
+export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig, hooks: TrainSaeHooks = {}, options: TrainSaeOptions = {}): Promise<TrainSaeResult> {
   const problem = checkSaeConfig(config);
   if (problem !== null) throw new Error(`trainSae: ${problem}`);
   checkTrainingData(data, config);
@@ -221,27 +306,15 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
   const history = new History(steps);
   const resamples: ResampleEvent[] = [];
   let threshold = 0;
-  let state = upload(tf, { theta: initialParameters(data, config, inputScale, layout), m: new Float32Array(layout.size), v: new Float32Array(layout.size) });
+  const stepper: Stepper = options.kernels ? new FusedStepper(options.kernels, config, layout) : new TensorStepper(tf, config, layout);
   try {
+    stepper.upload({ theta: initialParameters(data, config, inputScale, layout), m: new Float32Array(layout.size), v: new Float32Array(layout.size) });
     for (let step = 1; step <= steps; step++) {
       hooks.signal?.throwIfAborted();
       const learningRate = warmedUp(config.learningRate, step, config.warmupSteps);
       const dead = usesAuxK ? firing.dead() : [];
       const kAux = config.architecture === "topk" || config.architecture === "batchtopk" ? Math.min(config.kAux, dead.length) : 0;
-
-      const batch = batches.next();
-      const x = tf.tensor2d(batch.x, [batchSize, config.dIn]);
-      const xT = tf.tensor2d(batch.xT, [config.dIn, batchSize]);
-      const bias = dead.length > 0 ? tf.tensor1d(deadBias(dSae, dead)) : null;
-      let result: ReturnType<typeof trainingStep>;
-      try {
-        result = trainingStep(tf, config, layout, state, { x, xT, step, learningRate, sparsityCoefficient: sparsityCoefficientAt(config, step), deadBias: bias, kAux, totalVariance });
-      } finally {
-        tf.dispose([x, xT, ...(bias ? [bias] : [])]);
-      }
-      tf.dispose([state.theta, state.m, state.v]);
-      state = result.state;
-      const stats = readStats(result.stats);
+      const stats = stepper.step({ x: batches.next(), step, learningRate, sparsityCoefficient: sparsityCoefficientAt(config, step), dead, kAux, totalVariance });
 
       const fires = firing.record(stats.subarray(STAT_FIRES), batchSize);
       if (config.architecture === "batchtopk" && stats[STAT_MIN_KEPT] < Infinity) {
@@ -249,35 +322,27 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
       }
       const loss = stats[STAT_SQUARED_ERROR] / batchSize + stats[STAT_SPARSITY] + stats[STAT_AUX];
       if (!Number.isFinite(loss)) throw new Error(`trainSae: the loss became ${loss} at step ${step} (learning rate ${learningRate}); try a lower learningRate`);
+      const squaredError = stats[STAT_SQUARED_ERROR];
 
       if (config.resample !== null && step % config.resample.every === 0 && step + config.resample.every <= steps) {
-        const host = download(state);
+        const host = stepper.download();
         const random = mulberry32(deriveSeed(config.seed, SEED_STREAMS.resample, step));
         const revived = resampleDeadLatents(tf, host, firing.dead(), { layout, config, data, inputScale, threshold, sampleSize: config.resample.sampleSize, random });
         if (revived.length > 0) {
-          tf.dispose([state.theta, state.m, state.v]);
-          state = upload(tf, host);
+          stepper.upload(host);
           firing.revive(revived);
           resamples.push({ step, latents: revived });
         }
       }
 
       const deadFraction = firing.dead().length / dSae;
-      const point = history.add(step, loss, stats[STAT_SQUARED_ERROR] / batchSize / inputScale ** 2, fires / batchSize, deadFraction);
+      const point = history.add(step, loss, squaredError / batchSize / inputScale ** 2, fires / batchSize, deadFraction);
       if (point !== null) hooks.onProgress?.(step, { loss: point.loss, mse: point.mse, l0: point.l0, deadFraction });
       if (hooks.betweenSteps && step % STEPS_PER_YIELD === 0) await hooks.betweenSteps();
     }
-    const theta = Float32Array.from(state.theta.dataSync());
+    const { theta } = stepper.download();
     return { weights: weightsFromParameters(theta, layout, config, inputScale, threshold), history: history.points, resamples };
   } finally {
-    tf.dispose([state.theta, state.m, state.v]);
-  }
-}
-
-function readStats(stats: Tensor1D): Float32Array {
-  try {
-    return Float32Array.from(stats.dataSync());
-  } finally {
-    stats.dispose();
+    stepper.dispose();
   }
 }

@@ -1,0 +1,38 @@
+// The training kernels' WebAssembly exports (compiled from data-loaders/training/kernels/assembly)
+// and their typed signatures. Every argument is an integer: a size, a flag, or the byte offset of
+// a float32 buffer in the memory the module was instantiated on. Shared by Node (the build) and
+// the browser (the fused SAE training in a worker), which load the same binary.
+
+/** The exported functions and their parameter counts, checked on load. */
+export const KERNEL_EXPORTS = {
+  addBias: 4,
+  conv2d: 14,
+  conv2dFilterGrad: 14,
+  conv2dInputGrad: 12,
+  flipFilter: 7,
+  scatterImage: 13,
+  transpose: 4,
+  matMul: 7,
+  maxPool: 14,
+  maxPool2x2: 6,
+  maxPoolGrad: 15,
+  maxPoolGrad2x2: 7,
+  sumRows: 4,
+} as const;
+
+type Ints<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc : Ints<N, [...Acc, number]>;
+
+/** The module's functions; see assembly/*.ts for what each computes. */
+export type TrainingKernels = { [Name in keyof typeof KERNEL_EXPORTS]: (...args: Ints<(typeof KERNEL_EXPORTS)[Name]>) => void };
+
+/** Instantiates the kernels on `memory` (their only import), checking every export's arity. */
+export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): TrainingKernels {
+  const { exports } = new WebAssembly.Instance(module, { env: { memory } });
+  for (const [name, arity] of Object.entries(KERNEL_EXPORTS)) {
+    const fn = exports[name];
+    if (typeof fn !== "function" || fn.length !== arity) {
+      throw new Error(`training kernels: export ${name} should be a function of ${arity} arguments, got ${typeof fn === "function" ? `${fn.length} arguments` : typeof fn}`);
+    }
+  }
+  return exports as unknown as TrainingKernels;
+}
