@@ -13,9 +13,10 @@ export const KERNEL_SOURCE_DIR = fileURLToPath(new URL("./assembly/", import.met
 
 /**
  * What trained numbers depend on here, relative to the project root, for artifact cache keys:
- * the kernels with their AssemblyScript sources and build flags, and the compiler's version.
+ * the kernels with their AssemblyScript sources and build flags, the workspace the fused steps run
+ * them in, and the compiler's version.
  */
-export const KERNEL_CODE = ["data-loaders/training/kernels", "node_modules/assemblyscript/package.json"] as const;
+export const KERNEL_CODE = ["data-loaders/training/kernels", "src/lib/wasm", "node_modules/assemblyscript/package.json"] as const;
 const ENTRY = "index.ts";
 
 /**

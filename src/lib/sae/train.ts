@@ -11,7 +11,7 @@ import { initialParameters, SEED_STREAMS } from "./init.js";
 import { parameterLayout, weightsFromParameters, type ParameterLayout } from "./parameters.js";
 import { resampleDeadLatents, type HostParameters } from "./resample.js";
 import { STAT_AUX, STAT_FIRES, STAT_MIN_KEPT, STAT_SPARSITY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "./train-step.js";
-import { FusedSaeStep, type HostStepInput } from "./fused-step.js";
+import { FusedSaeStep, fusedStepSupports, type HostStepInput } from "./fused-step.js";
 import type { SaeWeights } from "./weights.js";
 
 /** The history keeps about this many points, each the mean of the steps since the last one: enough for a chart. */
@@ -284,7 +284,8 @@ function deadBias(dSae: number, dead: readonly number[]): Float32Array {
 export interface TrainSaeOptions {
   /**
    * The compiled training kernels: with them every step runs fused on WebAssembly (fused-step.ts)
-   * instead of on tfjs' backend; both paths give the same losses and weights to float32 rounding.
+   * instead of on tfjs' backend (when fusedStepSupports the config); both paths give the same
+   * losses and weights to float32 rounding.
    */
   kernels?: WebAssembly.Module;
 }
@@ -306,7 +307,7 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
   const history = new History(steps);
   const resamples: ResampleEvent[] = [];
   let threshold = 0;
-  const stepper: Stepper = options.kernels ? new FusedStepper(options.kernels, config, layout) : new TensorStepper(tf, config, layout);
+  const stepper: Stepper = options.kernels && fusedStepSupports(config) ? new FusedStepper(options.kernels, config, layout) : new TensorStepper(tf, config, layout);
   try {
     stepper.upload({ theta: initialParameters(data, config, inputScale, layout), m: new Float32Array(layout.size), v: new Float32Array(layout.size) });
     for (let step = 1; step <= steps; step++) {

@@ -18,12 +18,30 @@ export const KERNEL_EXPORTS = {
   maxPoolGrad: 15,
   maxPoolGrad2x2: 7,
   sumRows: 4,
+  adamStep: 9,
+  addMasked: 4,
+  gateGradient: 5,
+  keepAtLeast: 6,
+  keepTopKPerRow: 7,
+  kthLargest: 4,
+  normalizeRows: 3,
+  reluWithGate: 4,
+  removeRowComponents: 4,
+  scale: 3,
+  scaledError: 4,
+  sigmoidWithGate: 6,
+  smallestPositive: 2,
+  subtractBias: 5,
+  sumOfSquares: 2,
 } as const;
+
+/** Exports that return a number (a sum or a selected value); the others return nothing. */
+type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "sumOfSquares";
 
 type Ints<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc : Ints<N, [...Acc, number]>;
 
 /** The module's functions; see assembly/*.ts for what each computes. */
-export type TrainingKernels = { [Name in keyof typeof KERNEL_EXPORTS]: (...args: Ints<(typeof KERNEL_EXPORTS)[Name]>) => void };
+export type TrainingKernels = { [Name in keyof typeof KERNEL_EXPORTS]: (...args: Ints<(typeof KERNEL_EXPORTS)[Name]>) => Name extends Returning ? number : void };
 
 /** Instantiates the kernels on `memory` (their only import), checking every export's arity. */
 export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): TrainingKernels {

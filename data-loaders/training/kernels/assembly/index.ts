@@ -7,3 +7,20 @@ export { conv2d, conv2dFilterGrad, conv2dInputGrad } from "./conv";
 export { flipFilter, scatterImage, transpose } from "./layout";
 export { matMul } from "./matmul";
 export { maxPool, maxPool2x2, maxPoolGrad, maxPoolGrad2x2 } from "./pool";
+export {
+  adamStep,
+  addMasked,
+  gateGradient,
+  keepAtLeast,
+  keepTopKPerRow,
+  kthLargest,
+  normalizeRows,
+  reluWithGate,
+  removeRowComponents,
+  scale,
+  scaledError,
+  sigmoidWithGate,
+  smallestPositive,
+  subtractBias,
+  sumOfSquares,
+} from "./elementwise";

@@ -1,0 +1,264 @@
+// Elementwise and row-wise steps of the fused training steps (src/lib/sae/fused-step.ts and the
+// dense stacks): the passes between the matrix products. In plain JavaScript each costs about
+// 5 ns per value; here about 1. Buffers are byte offsets of float32 arrays; sums come back as f64.
+
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** out[r, c] = x[r, c] − bias[c]. */
+export function subtractBias(x: usize, bias: usize, out: usize, rows: i32, cols: i32): void {
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++, i++) store<f32>(at(out, i), load<f32>(at(x, i)) - load<f32>(at(bias, c)));
+  }
+}
+
+const ZERO = f32x4.splat(0);
+const ONE = f32x4.splat(1);
+
+/** codes = max(pre, 0) and gate = 1 where a code is positive, else 0; returns Σ codes. Branch-free: signs are random. */
+export function reluWithGate(pre: usize, codes: usize, gate: usize, n: i32): f64 {
+  let sums = ZERO;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const code = f32x4.pmax(v128.load(at(pre, i)), ZERO);
+    v128.store(at(codes, i), code);
+    v128.store(at(gate, i), v128.and(f32x4.gt(code, ZERO), ONE));
+    sums = f32x4.add(sums, code);
+  }
+  let sum = <f64>f32x4.extract_lane(sums, 0) + <f64>f32x4.extract_lane(sums, 1) + <f64>f32x4.extract_lane(sums, 2) + <f64>f32x4.extract_lane(sums, 3);
+  for (; i < n; i++) {
+    const value = load<f32>(at(pre, i));
+    const code: f32 = value > 0 ? value : 0;
+    store<f32>(at(codes, i), code);
+    store<f32>(at(gate, i), code > 0 ? 1 : 0);
+    sum += code;
+  }
+  return sum;
+}
+
+/**
+ * e^x for four lanes: 2^n · e^r with n = round(x / ln 2), r = x − n·ln 2 in two parts (exact
+ * enough in f32), e^r by its Taylor series to r^7 (|r| ≤ 0.35: error about 2e-8 relative), and 2^n
+ * put into the exponent bits. Ours because AssemblyScript's Mathf.exp brings a lookup table, a
+ * data segment this module must not have (kernel-binary.ts). Inputs are clamped to [−87, 88],
+ * where e^x is a normal f32.
+ */
+@inline function exp4(x: v128): v128 {
+  const clamped = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87)), f32x4.splat(88));
+  const n = f32x4.nearest(f32x4.mul(clamped, f32x4.splat(1.4426950408889634)));
+  const r = f32x4.sub(f32x4.sub(clamped, f32x4.mul(n, f32x4.splat(0.693145751953125))), f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
+  let sum = f32x4.splat(1.0 / 5040);
+  sum = f32x4.add(f32x4.mul(sum, r), f32x4.splat(1.0 / 720));
+  sum = f32x4.add(f32x4.mul(sum, r), f32x4.splat(1.0 / 120));
+  sum = f32x4.add(f32x4.mul(sum, r), f32x4.splat(1.0 / 24));
+  sum = f32x4.add(f32x4.mul(sum, r), f32x4.splat(1.0 / 6));
+  sum = f32x4.add(f32x4.mul(sum, r), f32x4.splat(0.5));
+  sum = f32x4.add(f32x4.mul(sum, r), ONE);
+  sum = f32x4.add(f32x4.mul(sum, r), ONE);
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(sum, scale);
+}
+
+/** codes = σ(pre), gate = σ'(pre) = codes·(1 − codes), and fires[c] += 1 where pre > 0; cols a multiple of 4. */
+export function sigmoidWithGate(pre: usize, codes: usize, gate: usize, fires: usize, rows: i32, cols: i32): void {
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c += 4, i += 4) {
+      const value = v128.load(at(pre, i));
+      const code = f32x4.div(ONE, f32x4.add(ONE, exp4(f32x4.neg(value))));
+      v128.store(at(codes, i), code);
+      v128.store(at(gate, i), f32x4.mul(code, f32x4.sub(ONE, code)));
+      v128.store(at(fires, c), f32x4.add(v128.load(at(fires, c)), v128.and(f32x4.gt(value, ZERO), ONE)));
+    }
+  }
+}
+
+/** The largest value below `below` in values[0..count), and how many times it occurs; count a multiple of 4. */
+@inline function largestBelow(values: usize, count: i32, below: f32): v128 {
+  const limit = f32x4.splat(below);
+  let best = f32x4.splat(-Infinity);
+  for (let i = 0; i < count; i += 4) {
+    const v = v128.load(at(values, i));
+    best = f32x4.pmax(best, v128.bitselect(v, f32x4.splat(-Infinity), f32x4.lt(v, limit)));
+  }
+  return best;
+}
+
+@inline function horizontalMax(v: v128): f32 {
+  return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+@inline function countEqual(values: usize, count: i32, value: f32): i32 {
+  const target = f32x4.splat(value);
+  let counts = i32x4.splat(0);
+  for (let i = 0; i < count; i += 4) counts = i32x4.sub(counts, f32x4.eq(v128.load(at(values, i)), target));
+  return i32x4.extract_lane(counts, 0) + i32x4.extract_lane(counts, 1) + i32x4.extract_lane(counts, 2) + i32x4.extract_lane(counts, 3);
+}
+
+/**
+ * The k-th largest of values[0..count) counting repeats (tf.topk's k-th value), for k ≤ count and
+ * count a multiple of 4: distinct values from the top, one vector pass each, until k are covered.
+ * For the small k of TopK this beats sorting and has no data-dependent branches inside a pass.
+ */
+function kthLargestInRow(values: usize, count: i32, k: i32): f32 {
+  let below = Infinity as f32;
+  let covered = 0;
+  // The maximum is found with "below +Infinity", so an +Infinity value would be skipped: none occur here.
+  while (true) {
+    const value = horizontalMax(largestBelow(values, count, below));
+    covered += countEqual(values, count, value);
+    if (covered >= k || value == -Infinity) return value;
+    below = value;
+  }
+}
+
+/**
+ * TopK per row: keeps a row's codes that are at least max(its k-th largest, floor) and zeroes the
+ * rest; gate = 1 where kept; fires[c] += 1 where kept. cols a multiple of 4.
+ */
+export function keepTopKPerRow(codes: usize, gate: usize, fires: usize, rows: i32, cols: i32, k: i32, floor: f32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = codes + (<usize>(r * cols) << 2);
+    const threshold = max(kthLargestInRow(row, cols, k), floor);
+    keepAtLeastRow(row, gate + (<usize>(r * cols) << 2), fires, cols, threshold);
+  }
+}
+
+@inline function keepAtLeastRow(codes: usize, gate: usize, fires: usize, cols: i32, threshold: f32): void {
+  const limit = f32x4.splat(threshold);
+  for (let c = 0; c < cols; c += 4) {
+    const code = v128.load(at(codes, c));
+    const kept = f32x4.ge(code, limit);
+    const ones = v128.and(kept, ONE);
+    v128.store(at(codes, c), v128.and(code, kept));
+    v128.store(at(gate, c), ones);
+    v128.store(at(fires, c), f32x4.add(v128.load(at(fires, c)), ones));
+  }
+}
+
+/** The same with one threshold for every row (BatchTopK); cols a multiple of 4. */
+export function keepAtLeast(codes: usize, gate: usize, fires: usize, rows: i32, cols: i32, threshold: f32): void {
+  for (let r = 0; r < rows; r++) keepAtLeastRow(codes + (<usize>(r * cols) << 2), gate + (<usize>(r * cols) << 2), fires, cols, threshold);
+}
+
+/** The k-th largest of values[0..n) (k from 1): copies them to `scratch` (n floats) and quickselects there. */
+export function kthLargest(values: usize, scratch: usize, n: i32, k: i32): f32 {
+  memory.copy(scratch, values, <usize>n << 2);
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = load<f32>(at(scratch, (lo + hi) >>> 1));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (load<f32>(at(scratch, i)) > pivot) i++;
+      while (load<f32>(at(scratch, j)) < pivot) j--;
+      if (i <= j) {
+        const t = load<f32>(at(scratch, i));
+        store<f32>(at(scratch, i), load<f32>(at(scratch, j)));
+        store<f32>(at(scratch, j), t);
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return load<f32>(at(scratch, target));
+}
+
+/** The smallest positive value of values[0..n), or +Infinity when there is none. */
+export function smallestPositive(values: usize, n: i32): f32 {
+  let smallest = Infinity as f32;
+  for (let i = 0; i < n; i++) {
+    const value = load<f32>(at(values, i));
+    if (value > 0 && value < smallest) smallest = value;
+  }
+  return smallest;
+}
+
+/** e = xhat − x in place of xhat, then scaled by `scale`; returns Σ e² (before scaling). */
+export function scaledError(xhat: usize, x: usize, n: i32, scale: f32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const e = load<f32>(at(xhat, i)) - load<f32>(at(x, i));
+    sum += <f64>e * <f64>e;
+    store<f32>(at(xhat, i), e * scale);
+  }
+  return sum;
+}
+
+/** d[r, c] = (d[r, c] + columnTerm[c]) · gate[r, c]; columnTerm may be 0 (no term); cols a multiple of 4. */
+export function gateGradient(d: usize, gate: usize, columnTerm: usize, rows: i32, cols: i32): void {
+  for (let r = 0, i = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c += 4, i += 4) {
+      const term = columnTerm == 0 ? ZERO : v128.load(at(columnTerm, c));
+      v128.store(at(d, i), f32x4.mul(f32x4.add(v128.load(at(d, i)), term), v128.load(at(gate, i))));
+    }
+  }
+}
+
+/** dst += src · (mask ≠ 0), n values; mask 0 means every value. */
+export function addMasked(dst: usize, src: usize, mask: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    if (mask == 0 || load<f32>(at(mask, i)) != 0) store<f32>(at(dst, i), load<f32>(at(dst, i)) + load<f32>(at(src, i)));
+  }
+}
+
+/** x *= scale, n values. */
+export function scale(x: usize, n: i32, factor: f32): void {
+  for (let i = 0; i < n; i++) store<f32>(at(x, i), load<f32>(at(x, i)) * factor);
+}
+
+/** Σ x², n values. */
+export function sumOfSquares(x: usize, n: i32): f64 {
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const value = <f64>load<f32>(at(x, i));
+    sum += value * value;
+  }
+  return sum;
+}
+
+/** Adam with the bias corrections folded into stepSize and epsilonHat (src/lib/sae/train-step.ts). */
+export function adamStep(theta: usize, m: usize, v: usize, g: usize, n: i32, beta1: f32, beta2: f32, stepSize: f32, epsilonHat: f32): void {
+  const keep1: f32 = 1 - beta1;
+  const keep2: f32 = 1 - beta2;
+  for (let i = 0; i < n; i++) {
+    const gradient = load<f32>(at(g, i));
+    const mi = load<f32>(at(m, i));
+    const vi = load<f32>(at(v, i));
+    const m1 = mi + (gradient - mi) * keep1;
+    const v1 = vi + (gradient * gradient - vi) * keep2;
+    store<f32>(at(m, i), m1);
+    store<f32>(at(v, i), v1);
+    store<f32>(at(theta, i), load<f32>(at(theta, i)) - (m1 / (Mathf.sqrt(v1) + epsilonHat)) * stepSize);
+  }
+}
+
+/** Each row of w [rows, cols] divided by its Euclidean norm. */
+export function normalizeRows(w: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = w + (<usize>(r * cols) << 2);
+    let squares: f32 = 0;
+    for (let c = 0; c < cols; c++) {
+      const value = load<f32>(at(row, c));
+      squares += value * value;
+    }
+    const norm = Mathf.sqrt(squares);
+    for (let c = 0; c < cols; c++) store<f32>(at(row, c), load<f32>(at(row, c)) / norm);
+  }
+}
+
+/** g[r] −= (g[r]·w[r]) w[r] per row: the part of each row's gradient along the (unit) row itself. */
+export function removeRowComponents(g: usize, w: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const gr = g + (<usize>(r * cols) << 2);
+    const wr = w + (<usize>(r * cols) << 2);
+    let along: f32 = 0;
+    for (let c = 0; c < cols; c++) along += load<f32>(at(gr, c)) * load<f32>(at(wr, c));
+    for (let c = 0; c < cols; c++) store<f32>(at(gr, c), load<f32>(at(gr, c)) - along * load<f32>(at(wr, c)));
+  }
+}
