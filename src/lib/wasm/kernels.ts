@@ -1,6 +1,6 @@
 // The training kernels' WebAssembly exports (compiled from data-loaders/training/kernels/assembly)
-// and their typed signatures. Every argument is an integer: a size, a flag, or the byte offset of
-// a float32 buffer in the memory the module was instantiated on. Shared by Node (the build) and
+// and their typed signatures. Arguments are sizes, flags, byte offsets of float32 buffers in the
+// memory the module was instantiated on, and for a few elementwise kernels float32 scalars. Shared by Node (the build) and
 // the browser (the fused SAE training in a worker), which load the same binary.
 
 /** The exported functions and their parameter counts, checked on load. */
