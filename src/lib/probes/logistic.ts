@@ -8,6 +8,7 @@ import type { ActivationMatrix } from "../analysis/types.js";
 import { describeValue } from "../validate-input.js";
 import { minimizeLbfgs, type LbfgsResult, type Objective } from "./lbfgs.js";
 import { fitStandardizer, standardize, type Standardizer } from "./standardize.js";
+import { fusedLogisticObjective } from "./fused-logistic.js";
 
 export interface LogisticOptions {
   /** λ ≥ 0 */
@@ -15,6 +16,8 @@ export interface LogisticOptions {
   maxIterations?: number;
   tolerance?: number;
   pause?: () => Promise<void>;
+  /** The compiled training kernels: with them the objective runs fused on WebAssembly (fused-logistic.ts) instead of on tfjs' backend. */
+  kernels?: WebAssembly.Module;
 }
 
 export interface LogisticProbe {
@@ -92,7 +95,10 @@ export async function trainLogisticProbe(tf: TF, x: ActivationMatrix, labels: Ar
   checkL2(options.l2);
   checkProbeData(x, labels, classes, "logistic probe");
   const standardizer = fitStandardizer(x);
-  const { objective, dispose } = logisticObjective(tf, standardize(standardizer, x), labels, classes, options.l2);
+  const standardized = standardize(standardizer, x);
+  const { objective, dispose } = options.kernels
+    ? { objective: fusedLogisticObjective(options.kernels, standardized, labels, classes, options.l2), dispose: () => {} }
+    : logisticObjective(tf, standardized, labels, classes, options.l2);
   const features = x.cols;
   try {
     const result = await minimizeLbfgs(objective, new Float64Array((features + 1) * classes), {

@@ -49,6 +49,8 @@ export interface ProbeRunOptions {
   svm?: boolean;
   sparse?: boolean;
   pause?: () => Promise<void>;
+  /** The compiled training kernels: logistic probes then train on the fused WebAssembly objective (fused-logistic.ts). */
+  kernels?: WebAssembly.Module;
 }
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -58,7 +60,7 @@ const rounded = (values: ArrayLike<number>) => Array.from(values, (v) => Number(
 export async function logisticScores(tf: TF, train: ProbeSplit, test: ProbeSplit, options: ProbeRunOptions): Promise<{ probe: LogisticProbe; scores: LogisticScores }> {
   const started = performance.now();
   const { l2, maxIterations, tolerance } = { ...PROBE_SETUP.logistic, ...(options.l2 === undefined ? {} : { l2: options.l2 }) };
-  const probe = await trainLogisticProbe(tf, train.x, train.labels, options.classes, { l2, maxIterations, tolerance, pause: options.pause });
+  const probe = await trainLogisticProbe(tf, train.x, train.labels, options.classes, { l2, maxIterations, tolerance, pause: options.pause, kernels: options.kernels });
   const predicted = predictLogistic(probe, test.x);
   const scores = {
     trainAccuracy: accuracy(predictLogistic(probe, train.x), train.labels),

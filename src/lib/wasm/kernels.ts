@@ -31,12 +31,13 @@ export const KERNEL_EXPORTS = {
   scaledError: 4,
   sigmoidWithGate: 6,
   smallestPositive: 2,
+  softmaxCrossEntropy: 6,
   subtractBias: 5,
   sumOfSquares: 2,
 } as const;
 
 /** Exports that return a number (a sum or a selected value); the others return nothing. */
-type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "sumOfSquares";
+type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "softmaxCrossEntropy" | "sumOfSquares";
 
 type Ints<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc : Ints<N, [...Acc, number]>;
 

@@ -21,6 +21,7 @@ export {
   scaledError,
   sigmoidWithGate,
   smallestPositive,
+  softmaxCrossEntropy,
   subtractBias,
   sumOfSquares,
 } from "./elementwise";

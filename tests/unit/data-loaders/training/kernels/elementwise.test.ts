@@ -112,3 +112,32 @@ describe("elementwise training kernels", () => {
     assert.equal(ws.kernels.sumOfSquares(out.offset, 4), 56);
   });
 });
+
+describe("softmaxCrossEntropy", () => {
+  before(async () => {
+    ws = new KernelWorkspace(await kernelModule());
+  });
+
+  test("loss and (p − onehot)·scale against float64, padding columns zero, an extreme logit exact", () => {
+    const random = mulberry32(4);
+    const [rows, classes, stride] = [5, 10, 12];
+    const logits = Float32Array.from({ length: rows * stride }, () => (random() - 0.5) * 8);
+    logits[3 * stride + 2] = 300; // row 3's label (1) is e^-300 less likely: −ln p ≈ 300
+    const labels = [0, 9, 4, 1, 7];
+    const buffer = ws.copyOf(logits);
+    const loss = ws.kernels.softmaxCrossEntropy(buffer.offset, ws.copyOf(labels).offset, rows, classes, stride, 0.5);
+    let expectedLoss = 0;
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(logits.subarray(r * stride, r * stride + classes));
+      const top = Math.max(...row);
+      const sum = row.reduce((s, l) => s + Math.exp(l - top), 0);
+      expectedLoss += Math.log(sum) - (row[labels[r]] - top);
+      for (let c = 0; c < stride; c++) {
+        const expected = c >= classes ? 0 : (Math.exp(row[c] - top) / sum - (c === labels[r] ? 1 : 0)) * 0.5;
+        assert.ok(Math.abs(buffer.data[r * stride + c] - expected) <= 1e-7, `row ${r} column ${c}: ${buffer.data[r * stride + c]} vs ${expected}`);
+      }
+    }
+    assert.ok(Math.abs(loss - expectedLoss) <= 1e-5 * expectedLoss, `loss ${loss} vs ${expectedLoss}`);
+    assert.ok(expectedLoss > 300);
+  });
+});
