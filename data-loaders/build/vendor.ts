@@ -8,6 +8,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { kernelBinary } from "../training/kernels/build-kernels.js";
+import { TRAINING_KERNELS } from "../../src/lib/wasm/kernels.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const vendorDir = join(root, "src", "vendor");
@@ -33,7 +35,20 @@ async function dependencyStamp(): Promise<string> {
   return createHash("sha256").update(lock).update(self).digest("hex");
 }
 
+/** Writes the compiled kernels into src/vendor/ when they differ from what is there (compiled offline if needed). */
+async function copyTrainingKernels(): Promise<void> {
+  const binary = await kernelBinary();
+  // The project's SIMD training kernels, for the pages' fused wasm paths (live SAE training, live probes).
+  const path = join(vendorDir, TRAINING_KERNELS);
+  const current = existsSync(path) ? await readFile(path) : null;
+  if (current !== null && Buffer.compare(current, binary) === 0) return;
+  await mkdir(vendorDir, { recursive: true });
+  await writeFile(`${path}.tmp`, binary);
+  await rename(`${path}.tmp`, path);
+}
+
 export async function buildVendorBundles({ force = false } = {}): Promise<void> {
+  await copyTrainingKernels();
   const stampPath = join(vendorDir, ".stamp");
   const stamp = await dependencyStamp();
   const upToDate =

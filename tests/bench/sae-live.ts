@@ -29,7 +29,7 @@ export async function benchSaeLive(log: (line: string) => void = (line) => void 
       await page.waitForFunction((steps) => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.trim() === `live/topk-${steps}`), LATENTS);
       const wall = (Date.now() - started) / 1000;
       const status = (await page.textContent("[data-testid=sae-live-status]")) ?? "";
-      const match = /Trained (\d+) steps on (\S+) in ([\d.]+) s \((\d+) steps\/s\)/.exec(status);
+      const match = /Trained (\d+) steps on (.+?) in ([\d.]+) s \((\d+) steps\/s\)/.exec(status);
       if (!match) throw new Error(`bench: the SAE page's live status did not say how fast it trained: ${JSON.stringify(status)}`);
       const [, , ran, seconds] = match;
       const note = `8x TopK k 4 on baseline relu_1 (32 -> ${LATENTS}), batch ${SAE_DEFAULTS.batchSize}, ${STEPS} steps in the page's worker`;

@@ -55,3 +55,14 @@ export function instantiateKernels(module: WebAssembly.Module, memory: WebAssemb
   }
   return exports as unknown as TrainingKernels;
 }
+
+/** The binary's file name where the site serves it (src/vendor/, written by the build). */
+export const TRAINING_KERNELS = "training-kernels.wasm";
+
+/** Fetches and compiles the kernels' binary at `url` (a page or a worker), naming the file when that fails. */
+export async function fetchKernels(url: string | undefined): Promise<WebAssembly.Module> {
+  if (url === undefined) throw new Error(`training kernels: no address for ${TRAINING_KERNELS}`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`training kernels: ${url} answered ${response.status} ${response.statusText}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}
