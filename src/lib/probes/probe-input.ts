@@ -78,7 +78,7 @@ export async function probeInput(tf: TF, train: ProbeSplit, test: ProbeSplit, op
   let svm: ProbeScores["svm"] = null;
   if (options.svm) {
     const started = performance.now();
-    const machine = await trainLinearSvm(train.x, train.labels, options.classes, { ...PROBE_SETUP.svm, pause: options.pause });
+    const machine = await trainLinearSvm(train.x, train.labels, options.classes, { ...PROBE_SETUP.svm, pause: options.pause, kernels: options.kernels });
     svm = { trainAccuracy: accuracy(predictSvm(machine, train.x), train.labels), testAccuracy: accuracy(predictSvm(machine, test.x), test.labels), seconds: seconds(started) };
   }
   let control: ProbeScores["control"] = null;

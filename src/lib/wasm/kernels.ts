@@ -34,10 +34,11 @@ export const KERNEL_EXPORTS = {
   softmaxCrossEntropy: 6,
   subtractBias: 5,
   sumOfSquares: 2,
+  svmEpoch: 9,
 } as const;
 
 /** Exports that return a number (a sum or a selected value); the others return nothing. */
-type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "softmaxCrossEntropy" | "sumOfSquares";
+type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "softmaxCrossEntropy" | "sumOfSquares" | "svmEpoch";
 
 type Ints<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc : Ints<N, [...Acc, number]>;
 

@@ -27,6 +27,16 @@ export class WasmBuffer {
     return new WasmBuffer(this.memory, this.offset + start * 4, length);
   }
 
+  /** The buffer's bytes as `length` / 2 float64 values (its offset is 16-byte aligned). */
+  float64(): Float64Array {
+    return new Float64Array(this.memory.buffer, this.offset, this.length >> 1);
+  }
+
+  /** The buffer's bytes as `length` int32 values. */
+  int32(): Int32Array {
+    return new Int32Array(this.memory.buffer, this.offset, this.length);
+  }
+
   /** A view of the buffer; valid until the next allocation in the workspace. */
   get data(): Float32Array {
     if (this.cached === undefined || this.cached.buffer !== this.memory.buffer) {

@@ -327,3 +327,42 @@ export function softmaxCrossEntropy(logits: usize, labels: usize, rows: i32, cla
   }
   return loss;
 }
+
+/**
+ * One epoch of dual coordinate descent for a one-vs-rest linear SVM (src/lib/probes/svm.ts, which
+ * states the method): x [rows, cols] float32; order: the rows' visiting order (i32); y: ±1 per row
+ * (f32); alpha and squaredNorm per row and w (cols + 1, the bias last) in f64. Returns the
+ * epoch's largest |projected gradient|.
+ */
+export function svmEpoch(x: usize, cols: i32, order: usize, rows: i32, y: usize, alpha: usize, squaredNorm: usize, w: usize, c: f64): f64 {
+  let largestGap: f64 = 0;
+  const bias = w + (<usize>cols << 3);
+  for (let i = 0; i < rows; i++) {
+    const r = load<i32>(order + (<usize>i << 2));
+    const row = x + (<usize>(r * cols) << 2);
+    const label = <f64>load<f32>(at(y, r));
+    let sums = f64x2.splat(0);
+    let f = 0;
+    for (; f + 2 <= cols; f += 2) sums = f64x2.add(sums, f64x2.mul(v128.load(w + (<usize>f << 3)), f64x2.promote_low_f32x4(v128.load64_zero(at(row, f)))));
+    let margin = load<f64>(bias) + f64x2.extract_lane(sums, 0) + f64x2.extract_lane(sums, 1);
+    for (; f < cols; f++) margin += load<f64>(w + (<usize>f << 3)) * <f64>load<f32>(at(row, f));
+    const gradient = label * margin - 1;
+    const a = load<f64>(alpha + (<usize>r << 3));
+    // The projected gradient: 0 where the box constraint 0 ≤ α ≤ C stops the move.
+    const projected = a == 0 ? min(gradient, 0) : a == c ? max(gradient, 0) : gradient;
+    largestGap = max(largestGap, abs(projected));
+    if (projected == 0) continue;
+    const updated = min(max(a - gradient / load<f64>(squaredNorm + (<usize>r << 3)), 0), c);
+    const change = (updated - a) * label;
+    store<f64>(alpha + (<usize>r << 3), updated);
+    const step = f64x2.splat(change);
+    f = 0;
+    for (; f + 2 <= cols; f += 2) {
+      const p = w + (<usize>f << 3);
+      v128.store(p, f64x2.add(v128.load(p), f64x2.mul(step, f64x2.promote_low_f32x4(v128.load64_zero(at(row, f))))));
+    }
+    for (; f < cols; f++) store<f64>(w + (<usize>f << 3), load<f64>(w + (<usize>f << 3)) + change * <f64>load<f32>(at(row, f)));
+    store<f64>(bias, load<f64>(bias) + change);
+  }
+  return largestGap;
+}

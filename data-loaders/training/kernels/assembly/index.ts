@@ -24,4 +24,5 @@ export {
   softmaxCrossEntropy,
   subtractBias,
   sumOfSquares,
+  svmEpoch,
 } from "./elementwise";

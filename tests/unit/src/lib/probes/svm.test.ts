@@ -4,6 +4,8 @@ import { predictSvm, trainLinearSvm } from "../../../../../src/lib/probes/svm.js
 import { linearScores } from "../../../../../src/lib/probes/logistic.js";
 import { accuracy } from "../../../../../src/lib/analysis/predictions/confusion.js";
 import { blobs } from "./fixtures.js";
+import { kernelModule } from "../../../../../data-loaders/training/kernels/build-kernels.js";
+import { gaussian, mulberry32 } from "../../../../../src/lib/random.js";
 
 describe("linear SVM probe", () => {
   test("separates separable blobs (3 classes) exactly, deterministically", async () => {
@@ -30,5 +32,21 @@ describe("linear SVM probe", () => {
   test("a C that is not positive is named", async () => {
     const { x, labels } = blobs(2, 1);
     await assert.rejects(trainLinearSvm(x, labels, 3, { c: 0 }), /C must be a number > 0, found 0/);
+  });
+
+  test("the SIMD kernel (svmEpoch) takes the same steps: the same epochs, weights to float64 rounding, predictions", async () => {
+    const random = mulberry32(2);
+    // 4 classes in 7 dimensions (odd, so the kernel's scalar tail runs), overlapping.
+    const rows = 400;
+    const centers = Array.from({ length: 4 * 7 }, () => gaussian(random));
+    const labels = Uint8Array.from({ length: rows }, () => Math.floor(random() * 4));
+    const data = Float32Array.from({ length: rows * 7 }, (_, i) => centers[labels[Math.floor(i / 7)] * 7 + (i % 7)] + 1.5 * gaussian(random));
+    const x = { rows, cols: 7, data };
+    const options = { c: 0.1, maxEpochs: 20, tolerance: 0.01 };
+    const [plain, fused] = [await trainLinearSvm(x, labels, 4, options), await trainLinearSvm(x, labels, 4, { ...options, kernels: await kernelModule() })];
+    assert.deepEqual(fused.epochs, plain.epochs);
+    plain.weights.forEach((w, i) => assert.ok(Math.abs(w - fused.weights[i]) <= 1e-9 * (1 + Math.abs(w)), `weight ${i}: ${w} vs ${fused.weights[i]}`));
+    plain.bias.forEach((b, i) => assert.ok(Math.abs(b - fused.bias[i]) <= 1e-9 * (1 + Math.abs(b)), `bias ${i}`));
+    assert.deepEqual(predictSvm(fused, x), predictSvm(plain, x));
   });
 });
