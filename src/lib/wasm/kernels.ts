@@ -35,10 +35,11 @@ export const KERNEL_EXPORTS = {
   subtractBias: 5,
   sumOfSquares: 2,
   svmEpoch: 9,
+  tsneGradient: 6,
 } as const;
 
 /** Exports that return a number (a sum or a selected value); the others return nothing. */
-type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "softmaxCrossEntropy" | "sumOfSquares" | "svmEpoch";
+type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositive" | "softmaxCrossEntropy" | "sumOfSquares" | "svmEpoch" | "tsneGradient";
 
 type Ints<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc : Ints<N, [...Acc, number]>;
 

@@ -366,3 +366,88 @@ export function svmEpoch(x: usize, cols: i32, order: usize, rows: i32, y: usize,
   }
   return largestGap;
 }
+
+@inline function sumLanes64(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/**
+ * The exact t-SNE gradient of src/lib/analysis/embeddings/tsne.ts (computeGradient, which states
+ * the math) over p [n, n] and y (x coordinates, then y coordinates), all f64: out gets the
+ * gradient, repulse is scratch (2n each). Two pairs at a time; returns Z.
+ */
+export function tsneGradient(p: usize, y: usize, n: i32, lying: f64, out: usize, repulse: usize): f64 {
+  memory.fill(out, 0, <usize>n << 4);
+  memory.fill(repulse, 0, <usize>n << 4);
+  const second: usize = <usize>n << 3;
+  const one = f64x2.splat(1);
+  let zs = f64x2.splat(0);
+  let z: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const xi = load<f64>(y + (<usize>i << 3));
+    const yi = load<f64>(y + second + (<usize>i << 3));
+    const xv = f64x2.splat(xi);
+    const yv = f64x2.splat(yi);
+    const row = p + (<usize>i * <usize>n << 3);
+    let ax = f64x2.splat(0);
+    let ay = f64x2.splat(0);
+    let rx = f64x2.splat(0);
+    let ry = f64x2.splat(0);
+    let j = i + 1;
+    for (; j + 2 <= n; j += 2) {
+      const at0 = <usize>j << 3;
+      const dx = f64x2.sub(xv, v128.load(y + at0));
+      const dy = f64x2.sub(yv, v128.load(y + second + at0));
+      const w = f64x2.div(one, f64x2.add(one, f64x2.add(f64x2.mul(dx, dx), f64x2.mul(dy, dy))));
+      zs = f64x2.add(zs, w);
+      const pw = f64x2.mul(v128.load(row + at0), w);
+      const ww = f64x2.mul(w, w);
+      const pdx = f64x2.mul(pw, dx);
+      const pdy = f64x2.mul(pw, dy);
+      const wdx = f64x2.mul(ww, dx);
+      const wdy = f64x2.mul(ww, dy);
+      ax = f64x2.add(ax, pdx);
+      ay = f64x2.add(ay, pdy);
+      rx = f64x2.add(rx, wdx);
+      ry = f64x2.add(ry, wdy);
+      v128.store(out + at0, f64x2.sub(v128.load(out + at0), pdx));
+      v128.store(out + second + at0, f64x2.sub(v128.load(out + second + at0), pdy));
+      v128.store(repulse + at0, f64x2.sub(v128.load(repulse + at0), wdx));
+      v128.store(repulse + second + at0, f64x2.sub(v128.load(repulse + second + at0), wdy));
+    }
+    let sx = sumLanes64(ax);
+    let sy = sumLanes64(ay);
+    let tx = sumLanes64(rx);
+    let ty = sumLanes64(ry);
+    for (; j < n; j++) {
+      const at0 = <usize>j << 3;
+      const dx = xi - load<f64>(y + at0);
+      const dy = yi - load<f64>(y + second + at0);
+      const w = 1 / (1 + dx * dx + dy * dy);
+      z += w;
+      const pw = load<f64>(row + at0) * w;
+      const ww = w * w;
+      sx += pw * dx;
+      sy += pw * dy;
+      tx += ww * dx;
+      ty += ww * dy;
+      store<f64>(out + at0, load<f64>(out + at0) - pw * dx);
+      store<f64>(out + second + at0, load<f64>(out + second + at0) - pw * dy);
+      store<f64>(repulse + at0, load<f64>(repulse + at0) - ww * dx);
+      store<f64>(repulse + second + at0, load<f64>(repulse + second + at0) - ww * dy);
+    }
+    const ai = <usize>i << 3;
+    store<f64>(out + ai, load<f64>(out + ai) + sx);
+    store<f64>(out + second + ai, load<f64>(out + second + ai) + sy);
+    store<f64>(repulse + ai, load<f64>(repulse + ai) + tx);
+    store<f64>(repulse + second + ai, load<f64>(repulse + second + ai) + ty);
+  }
+  // Each pair was counted once; Z sums over ordered pairs.
+  z = 2 * (z + sumLanes64(zs));
+  const inverseZ = 1 / z;
+  for (let k = 0; k < 2 * n; k++) {
+    const at0 = <usize>k << 3;
+    store<f64>(out + at0, 4 * (lying * load<f64>(out + at0) - load<f64>(repulse + at0) * inverseZ));
+  }
+  return z;
+}

@@ -25,4 +25,5 @@ export {
   subtractBias,
   sumOfSquares,
   svmEpoch,
+  tsneGradient,
 } from "./elementwise";

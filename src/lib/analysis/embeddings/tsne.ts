@@ -3,6 +3,7 @@
 import type { ActivationMatrix } from "../types.js";
 import { gaussian, mulberry32 } from "../../random.js";
 import { assertActivationMatrix } from "../validate.js";
+import { KernelWorkspace } from "../../wasm/workspace.js";
 
 export interface TsneProgress {
   iteration: number;
@@ -29,6 +30,12 @@ export interface TsneOptions {
   onProgress?: (progress: TsneProgress) => void;
   /** Call onProgress every this many iterations (and after the last). */
   progressEvery?: number;
+  /**
+   * The compiled training kernels: with them each gradient is one SIMD kernel call (tsneGradient),
+   * the same sums two pairs at a time, so the map agrees with the JavaScript one to float64
+   * rounding (grown over the iterations, as any change of summation order would).
+   */
+  kernels?: WebAssembly.Module;
 }
 
 export interface TsneResult {
@@ -62,6 +69,7 @@ export function tsne(m: ActivationMatrix, options: TsneOptions = {}): TsneResult
     initialStd = 1e-2,
     onProgress,
     progressEvery = 50,
+    kernels,
   } = options;
   assertActivationMatrix(m);
   if (!Number.isInteger(iterations) || iterations < 0) {
@@ -77,7 +85,8 @@ export function tsne(m: ActivationMatrix, options: TsneOptions = {}): TsneResult
   const random = mulberry32(seed);
   // Internally x coordinates then y coordinates (structure of arrays: faster inner loops);
   // the result is interleaved rows × 2.
-  const y = new Float64Array(n * 2);
+  const gradientOf = kernels ? kernelGradient(kernels, p, n) : javascriptGradient(p, n);
+  const y = gradientOf.y;
   for (let i = 0; i < n; i++) {
     y[i] = initialStd * gaussian(random);
     y[n + i] = initialStd * gaussian(random);
@@ -85,12 +94,10 @@ export function tsne(m: ActivationMatrix, options: TsneOptions = {}): TsneResult
   const embedding = new Float64Array(n * 2);
   const update = new Float64Array(n * 2);
   const gains = new Float64Array(n * 2).fill(1);
-  const gradient = new Float64Array(n * 2);
-  const repulsion = new Float64Array(n * 2);
 
   for (let iter = 0; iter < iterations; iter++) {
     const lying = iter < exaggerationIterations ? exaggeration : 1;
-    computeGradient(p, y, n, lying, gradient, repulsion);
+    const gradient = gradientOf.at(lying);
     const momentum = iter < momentumSwitchIteration ? initialMomentum : finalMomentum;
     for (let i = 0; i < 2 * n; i++) {
       const g = gradient[i];
@@ -110,6 +117,38 @@ export function tsne(m: ActivationMatrix, options: TsneOptions = {}): TsneResult
   }
   interleave(y, n, embedding);
   return { embedding, kl: klDivergence(p, embedding, n) };
+}
+
+interface GradientSource {
+  /** The embedding the gradient is taken at (x coordinates, then y), updated in place by the caller. */
+  y: Float64Array;
+  at(lying: number): Float64Array;
+}
+
+function javascriptGradient(p: Float64Array, n: number): GradientSource {
+  const [y, gradient, repulsion] = [new Float64Array(2 * n), new Float64Array(2 * n), new Float64Array(2 * n)];
+  return {
+    y,
+    at(lying) {
+      computeGradient(p, y, n, lying, gradient, repulsion);
+      return gradient;
+    },
+  };
+}
+
+/** P, the embedding and the gradient in a WebAssembly memory; nothing is allocated after the views are made. */
+function kernelGradient(kernels: WebAssembly.Module, p: Float64Array, n: number): GradientSource {
+  const ws = new KernelWorkspace(kernels);
+  const [pBuffer, yBuffer, gradientBuffer, repulsion] = [ws.buffer(2 * n * n), ws.buffer(4 * n), ws.buffer(4 * n), ws.buffer(4 * n)];
+  pBuffer.float64().set(p);
+  const [y, gradient] = [yBuffer.float64(), gradientBuffer.float64()];
+  return {
+    y,
+    at(lying) {
+      ws.kernels.tsneGradient(pBuffer.offset, yBuffer.offset, n, lying, gradientBuffer.offset, repulsion.offset);
+      return gradient;
+    },
+  };
 }
 
 /** Squared Euclidean distances between rows, n × n. */

@@ -109,4 +109,25 @@ describe("tsne", () => {
     assert.ok(result.kl < start.kl / 2, `KL ${result.kl} vs ${start.kl} at the start`);
     assert.deepEqual(progress, [200, 400, 600, 800, 1000]);
   });
+
+  // Early exaggeration makes t-SNE chaotic: a float64 rounding difference grows about tenfold every
+  // two iterations (measured: 4e-16 after 1, 5e-11 after 10, order 1 after 30), so the two paths
+  // are held together over the first iterations and, after that, to the same quality.
+  test("on the SIMD kernel (tsneGradient): the same map to float64 rounding for 10 iterations, then an equally good one", async () => {
+    const { kernelModule } = await import("../../../../../../data-loaders/training/kernels/build-kernels.js");
+    const kernels = await kernelModule();
+    // 51 rows: odd, so the kernel's scalar tail runs for every other row.
+    const { m, labels } = twoClusters(25, 3);
+    const odd = { ...m, rows: 51, data: Float32Array.from([...m.data, ...m.data.subarray(0, 10)]) };
+    for (const iterations of [1, 10]) {
+      const [plain, fused] = [tsne(odd, { perplexity: 10, iterations }), tsne(odd, { perplexity: 10, iterations, kernels })];
+      const scale = Math.max(...plain.embedding.map(Math.abs));
+      plain.embedding.forEach((v, i) => assert.ok(Math.abs(v - fused.embedding[i]) <= 1e-8 * scale, `after ${iterations}: coordinate ${i}: ${v} vs ${fused.embedding[i]}`));
+    }
+    const result = tsne(odd, { perplexity: 10, iterations: 1000, kernels });
+    const start = tsne(odd, { perplexity: 10, iterations: 0 });
+    assert.ok(result.kl < start.kl / 2, `KL ${result.kl} vs ${start.kl} at the start`);
+    const silhouette = silhouetteScore(result.embedding, 51, 2, [...labels, labels[0]]);
+    assert.ok(silhouette > 0.8, `silhouette ${silhouette}`);
+  });
 });
