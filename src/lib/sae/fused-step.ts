@@ -57,7 +57,8 @@ export class FusedSaeStep {
   private readonly sparsityGradient: WasmBuffer;
   /** Selection scratch: the TopK lists and BatchTopK's copy of the codes. */
   private readonly scratch: WasmBuffer;
-  private readonly deadPre: WasmBuffer;
+  /** AuxK's dead latents this step, as int32. */
+  private readonly deadLatents: WasmBuffer;
   private readonly stats: Float32Array;
 
   constructor(
@@ -91,7 +92,7 @@ export class FusedSaeStep {
     this.fires = ws.buffer(dSae);
     this.sparsityGradient = ws.buffer(dSae);
     this.scratch = ws.buffer(batch * dSae);
-    this.deadPre = ws.buffer(dSae);
+    this.deadLatents = ws.buffer(dSae);
     this.stats = new Float32Array(STAT_FIRES + dSae);
   }
 
@@ -228,24 +229,9 @@ export class FusedSaeStep {
     const { dIn, dSae, bDec, wDec } = layout;
     const batch = this.config.batchSize;
     // The kAux dead latents with the largest pre-activations, per input, taken as they are.
-    const pre = this.pre.data;
-    const aux = this.auxCodes.data;
-    const mask = this.auxMask.data;
-    const deadPre = this.deadPre.data;
     const { dead, kAux } = input;
-    aux.fill(0);
-    mask.fill(0);
-    for (let b = 0; b < batch; b++) {
-      const from = b * dSae;
-      for (let i = 0; i < dead.length; i++) deadPre[i] = pre[from + dead[i]];
-      const kth = kernels.kthLargest(this.deadPre.offset, this.scratch.offset, dead.length, kAux);
-      for (const j of dead) {
-        if (pre[from + j] >= kth) {
-          mask[from + j] = 1;
-          aux[from + j] = pre[from + j];
-        }
-      }
-    }
+    this.deadLatents.int32().set(dead);
+    kernels.keepTopKOfDead(this.pre.offset, this.deadLatents.offset, dead.length, batch, dSae, kAux, this.auxCodes.offset, this.auxMask.offset, this.scratch.offset);
     // Σ||r − mean r||² / B = Σ||e||²/B − ||Σe/B||², and Σe/B is half the decoder bias gradient so far.
     const meanError = this.gradient.part(bDec, dIn).data;
     let meanSquare = 0;

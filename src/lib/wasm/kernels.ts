@@ -22,6 +22,7 @@ export const KERNEL_EXPORTS = {
   addMasked: 4,
   gateGradient: 5,
   keepAtLeast: 6,
+  keepTopKOfDead: 9,
   keepTopKPerRow: 7,
   kthLargest: 4,
   normalizeRows: 3,

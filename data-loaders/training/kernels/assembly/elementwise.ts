@@ -144,6 +144,11 @@ export function keepAtLeast(codes: usize, gate: usize, fires: usize, rows: i32, 
 /** The k-th largest of values[0..n) (k from 1): copies them to `scratch` (n floats) and quickselects there. */
 export function kthLargest(values: usize, scratch: usize, n: i32, k: i32): f32 {
   memory.copy(scratch, values, <usize>n << 2);
+  return selectInPlace(scratch, n, k);
+}
+
+/** The k-th largest of scratch[0..n), reordering it (quickselect). */
+function selectInPlace(scratch: usize, n: i32, k: i32): f32 {
   let lo = 0;
   let hi = n - 1;
   const target = k - 1;
@@ -450,4 +455,28 @@ export function tsneGradient(p: usize, y: usize, n: i32, lying: f64, out: usize,
     store<f64>(out + at0, 4 * (lying * load<f64>(out + at0) - load<f64>(repulse + at0) * inverseZ));
   }
   return z;
+}
+
+/**
+ * AuxK's selection (src/lib/sae/train-step.ts' auxK): in each row of pre [rows, cols], the k
+ * largest pre-activations among the dead latents (deadCount i32 indices at `dead`), taken as they
+ * are, ties with the k-th kept: mask = 1 there and aux = pre, both 0 elsewhere.
+ * scratch: deadCount floats.
+ */
+export function keepTopKOfDead(pre: usize, dead: usize, deadCount: i32, rows: i32, cols: i32, k: i32, aux: usize, mask: usize, scratch: usize): void {
+  memory.fill(aux, 0, <usize>(rows * cols) << 2);
+  memory.fill(mask, 0, <usize>(rows * cols) << 2);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(r * cols) << 2;
+    for (let i = 0; i < deadCount; i++) store<f32>(at(scratch, i), load<f32>(pre + row + (<usize>load<i32>(dead + (<usize>i << 2)) << 2)));
+    const kth = selectInPlace(scratch, deadCount, k);
+    for (let i = 0; i < deadCount; i++) {
+      const j = <usize>load<i32>(dead + (<usize>i << 2)) << 2;
+      const value = load<f32>(pre + row + j);
+      if (value >= kth) {
+        store<f32>(mask + row + j, 1);
+        store<f32>(aux + row + j, value);
+      }
+    }
+  }
 }

@@ -12,6 +12,7 @@ export {
   addMasked,
   gateGradient,
   keepAtLeast,
+  keepTopKOfDead,
   keepTopKPerRow,
   kthLargest,
   normalizeRows,
