@@ -8,7 +8,7 @@ import { readDataset, type Dataset } from "../dataset/read-dataset.js";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
 import { initTrainingBackend, requestedTrainingBackend } from "../training/node-backend.js";
 import { trainClassifier } from "../training/train.js";
-import { KERNEL_CODE } from "../training/kernels/build-kernels.js";
+import { KERNEL_CODE, kernelModule } from "../training/kernels/build-kernels.js";
 import { writeLayersModel } from "../training/export-layers.js";
 import { readNamedWeights } from "../training/named-weights.js";
 import { pixelStats } from "../training/pixel-stats.js";
@@ -58,7 +58,7 @@ export async function trainedModel(name: string): Promise<TrainedModel> {
     const inputStats = usesStats ? pixelStats(dataset.train.images, dataset.train.count, inputSize) : undefined;
     const model = buildModel(tf, entry.architecture, { inputSize, classes: dataset.classNames.length, inputStats });
     const snapshots: { epoch: number; weights: Awaited<ReturnType<typeof readNamedWeights>> }[] = [];
-    const { history, penalties } = await trainClassifier(
+    const { history, penalties, trainedBy } = await trainClassifier(
       tf,
       model,
       {
@@ -71,6 +71,9 @@ export async function trainedModel(name: string): Promise<TrainedModel> {
       },
       entry.train,
       { onEpochEnd: async (epoch, _metrics, trained) => void snapshots.push({ epoch, weights: await readNamedWeights(trained) }) },
+      // Dense stacks train on the fused WebAssembly step (the tfjs path's numbers to float32
+      // rounding, several times faster); TRAIN_BACKEND=cpu keeps tfjs, the reference.
+      backend === "wasm" ? { kernels: await kernelModule() } : {},
     );
     await writeLayersModel(model, out);
     const masked = penalties?.find((p) => "maskedPixels" in p);
@@ -81,6 +84,7 @@ export async function trainedModel(name: string): Promise<TrainedModel> {
       ...(inputStats ? { inputStats } : {}),
       ...(masked && "maskedPixels" in masked ? { penalizedPixels: masked.maskedPixels } : {}),
       backend,
+      trainedBy,
       dataset: { name: dataset.name, checksum: dataset.checksum, classNames: dataset.classNames, trainCount: dataset.train.count, testCount: dataset.test.count },
       history,
     };

@@ -13,6 +13,7 @@ import { formatBatchLine, formatCount, formatEpochLine, formatPenaltyLine } from
 import type { TrainConfig } from "../../src/lib/models/training-config.js";
 import type { EpochMetrics } from "../../src/lib/models/training-record.js";
 import { isPositiveInteger } from "../../src/lib/validate-input.js";
+import { FusedStack, fusedStackProblem } from "./fused-stack.js";
 
 export interface ClassifierData {
   /** N*prod(inputShape) bytes, 0..255, image after image. */
@@ -38,8 +39,19 @@ export interface TrainHooks {
   log?(line: string): void;
 }
 
+export interface TrainOptions {
+  /**
+   * The compiled training kernels: with them, a model the fused step supports (fused-stack.ts:
+   * dense stacks) trains on it, the same math as the tfjs path to float32 rounding; other models
+   * (the CNN) train on tfjs as before.
+   */
+  kernels?: WebAssembly.Module;
+}
+
 export interface TrainingResult {
   history: EpochMetrics[];
+  /** "the fused wasm step", or "tfjs <backend>" with why the fused step did not run when kernels were given. */
+  trainedBy: string;
   /** Only with config.penalties: each one as configured plus what training measured (how many pixels a mask covers). */
   penalties?: PenaltyReport[];
 }
@@ -169,6 +181,7 @@ export async function trainClassifier(
   data: ClassifierData,
   config: TrainConfig,
   hooks: TrainHooks = {},
+  options: TrainOptions = {},
 ): Promise<TrainingResult> {
   checkConfig(config);
   checkData(data, model);
@@ -184,10 +197,32 @@ export async function trainClassifier(
   const penalized = objective.reports.length > 0;
   const optimizer = makeOptimizer(tf, config);
   const dropout = dropoutSeeder(model, config.seed);
+  const fusedProblem = options.kernels ? fusedStackProblem(model, config.penalties) : "no kernels given";
+  const fused = options.kernels && fusedProblem === null
+    ? new FusedStack(tf, options.kernels, model, config, config.batchSize, { images: trainImages, labels: trainLabels, count: trainCount, pixels: sizeOfShape(inputShape) })
+    : null;
+  /** One optimizer step on the training rows `rows`. */
+  const path = fused !== null ? "the fused wasm step" : `tfjs ${tf.getBackend()}${options.kernels ? ` (not fused: ${fusedProblem})` : ""}`;
+  const runBatch = (epoch: number, batch: number, rows: Uint32Array): { total: number; crossEntropy: number; penalty: number; correct: number } => {
+    if (fused !== null) {
+      const step = fused.train(rows, epoch, batch);
+      return { ...step, total: step.crossEntropy + step.penalty };
+    }
+    const x = imageBatch(tf, trainImages, inputShape, rows);
+    const y = oneHotBatch(tf, trainLabels, classes, rows);
+    dropout.forStep(epoch, batch);
+    try {
+      const step = trainStep(tf, optimizer, objective, variables, x, y);
+      return { ...step, correct: countCorrect(step.logits, classes, trainLabels, rows) };
+    } finally {
+      x.dispose();
+      y.dispose();
+    }
+  };
 
   try {
     log(
-      `training ${model.name} on ${tf.getBackend()}: ${formatCount(trainCount)} train / ${formatCount(testCount)} test images, ` +
+      `training ${model.name} on ${path}: ${formatCount(trainCount)} train / ${formatCount(testCount)} test images, ` +
         `${config.epochs} epochs, batch ${config.batchSize}, ${config.optimizer} lr ${config.learningRate}, seed ${config.seed}`,
     );
     objective.reports.forEach((report) => log(formatPenaltyLine(report)));
@@ -221,20 +256,11 @@ export async function trainClassifier(
       let lastYield = epochStart;
       for (let batch = 0; batch < batchCount; batch++) {
         const rows = order.subarray(batch * config.batchSize, Math.min(trainCount, (batch + 1) * config.batchSize));
-        const x = imageBatch(tf, trainImages, inputShape, rows);
-        const y = oneHotBatch(tf, trainLabels, classes, rows);
-        dropout.forStep(epoch, batch);
-        let step: StepResult;
-        try {
-          step = trainStep(tf, optimizer, objective, variables, x, y);
-        } finally {
-          x.dispose();
-          y.dispose();
-        }
+        const step = runBatch(epoch, batch, rows);
         if (!Number.isFinite(step.total)) throw new TrainingDivergedError(epoch, batch + 1, step.total, config.learningRate);
         lossSum += step.crossEntropy;
         penaltySum += step.penalty;
-        correct += countCorrect(step.logits, classes, trainLabels, rows);
+        correct += step.correct;
         seen += rows.length;
         const now = performance.now();
         if (now - lastProgress >= PROGRESS_INTERVAL_MS && batch + 1 < batchCount) {
@@ -257,6 +283,7 @@ export async function trainClassifier(
         }
       }
       const loopSeconds = (performance.now() - epochStart) / 1000;
+      fused?.writeBack();
       const test = evaluateTest();
       const seconds = (performance.now() - epochStart) / 1000;
       trainingSeconds += seconds;
@@ -279,5 +306,5 @@ export async function trainClassifier(
     dropout.restore();
     objective.dispose();
   }
-  return penalized ? { history, penalties: objective.reports } : { history };
+  return penalized ? { history, trainedBy: path, penalties: objective.reports } : { history, trainedBy: path };
 }

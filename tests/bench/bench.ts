@@ -1,18 +1,15 @@
 // `npm run bench`: the numbers the project tracks, measured on this machine. Prints a table
 // and writes bench-results/bench.json. Not a test: nothing here fails on a slow machine.
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
-import { initTrainingBackend, type TrainingBackendName } from "../../data-loaders/training/node-backend.js";
-import { trainClassifier } from "../../data-loaders/training/train.js";
-import { buildModel } from "../../src/lib/models/architecture.js";
-import { MODELS, modelEntry } from "../../src/lib/models/registry.js";
+import { MODELS } from "../../src/lib/models/registry.js";
 import type { TrainingRecord } from "../../src/lib/models/training-record.js";
 import { acquireBuildLock } from "../../data-loaders/build/build-lock.js";
 import { root } from "../e2e/harness.js";
 import { benchCnnTraining } from "./cnn-training.js";
+import { benchMlpTraining } from "./mlp-training.js";
 import { benchPageCells, type CellTiming } from "./page-cells.js";
 import { benchPageSettle } from "./page-settle.js";
 import { benchSaeTraining } from "./sae-training.js";
@@ -33,35 +30,10 @@ const record = (row: Row) => {
   process.stderr.write(`bench: ${row.what}: ${row.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${row.unit}${row.note ? ` (${row.note})` : ""}\n`);
 };
 
-/** One epoch of the baseline MLP (batch 64, SGD) over `count` training images. */
-async function trainingThroughput(backend: TrainingBackendName, count: number): Promise<void> {
-  const dataset = await readDataset();
-  const { tf, backend: active } = await initTrainingBackend({ backend });
-  const baseline = modelEntry("baseline-mlp");
-  const spec = { inputSize: 784, classes: dataset.classNames.length };
-  const model = buildModel(tf, baseline.architecture, spec);
-  const { history } = await trainClassifier(
-    tf,
-    model,
-    {
-      trainImages: dataset.train.images.subarray(0, count * 784),
-      trainLabels: dataset.train.labels.subarray(0, count),
-      testImages: dataset.test.images.subarray(0, 1000 * 784),
-      testLabels: dataset.test.labels.subarray(0, 1000),
-      classes: spec.classes,
-      inputShape: [784],
-    },
-    { ...baseline.train, epochs: 1 },
-    { log: () => {} },
-  );
-  model.dispose();
-  record({ what: `training throughput, baseline MLP 784-32-16-10, ${active}`, value: history[1].imagesPerSecond, unit: "img/s", note: `1 epoch of ${count} images, batch 64` });
-}
-
-function timedBuild(env: NodeJS.ProcessEnv): number {
+function timedBuild(env: NodeJS.ProcessEnv, checkout = root): number {
   const started = performance.now();
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "data-loaders", "build", "build-site.ts")], {
-    cwd: root,
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(checkout, "data-loaders", "build", "build-site.ts")], {
+    cwd: checkout,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
@@ -82,7 +54,31 @@ async function variantThroughputs(artifacts: string): Promise<void> {
   }
 }
 
+/**
+ * With env BENCH_BUILD_BEFORE=<commit>: the cold build of that commit, in a scratch git worktree
+ * sharing this checkout's node_modules, to set beside this checkout's. Returns its seconds.
+ */
+async function coldBuildOf(commit: string): Promise<number> {
+  const checkout = await mkdtemp(join(tmpdir(), "bench-before-"));
+  const artifacts = await mkdtemp(join(tmpdir(), "bench-before-artifacts-"));
+  const git = (...args: string[]) => {
+    const run = spawnSync("git", args, { cwd: root, encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${run.stderr}`);
+  };
+  try {
+    git("worktree", "add", "--detach", "--force", checkout, commit);
+    await symlink(join(root, "node_modules"), join(checkout, "node_modules"));
+    return timedBuild({ ARTIFACT_CACHE_DIR: artifacts, KERNEL_CACHE_DIR: join(checkout, ".cache", "wasm") }, checkout);
+  } finally {
+    git("worktree", "remove", "--force", checkout);
+    await rm(artifacts, { recursive: true, force: true });
+  }
+}
+
 async function buildTimes(): Promise<void> {
+  const before = process.env.BENCH_BUILD_BEFORE?.trim();
+  const beforeSeconds = before ? await coldBuildOf(before) : null;
+  if (beforeSeconds !== null) record({ what: `cold build of ${before} (before)`, value: beforeSeconds, unit: "s", note: "same definition: vendor bundles, all loaders, training, empty artifact cache" });
   // Cold: no vendor bundles, no Framework caches, an empty artifact cache (so models train).
   // The user's own artifact cache is left alone; we point the build at a scratch one.
   const artifacts = await mkdtemp(join(tmpdir(), "bench-artifacts-"));
@@ -96,6 +92,7 @@ async function buildTimes(): Promise<void> {
   }
   const cold = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });
   record({ what: "cold build (vendor bundles, all loaders, training)", value: cold, unit: "s" });
+  if (beforeSeconds !== null) record({ what: "cold build, before / now", value: beforeSeconds / cold, unit: "x" });
   const warm = timedBuild({ ARTIFACT_CACHE_DIR: artifacts });
   record({ what: "warm build (nothing changed)", value: warm, unit: "s" });
   await variantThroughputs(artifacts);
@@ -133,8 +130,7 @@ async function pageDownloads(): Promise<string[]> {
 
 const skip = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 if (!skip.has("training")) {
-  await trainingThroughput("wasm", 60_000);
-  await trainingThroughput("cpu", 12_800);
+  rows.push(...(await benchMlpTraining()));
   rows.push(...(await benchCnnTraining({ images: 60_000 })));
 }
 if (!skip.has("sae")) {

@@ -38,6 +38,8 @@ export interface TrainingRecord {
   penalizedPixels?: number;
   /** The tfjs backend training ran on. */
   backend: string;
+  /** How the steps ran: "the fused wasm step" (data-loaders/training/fused-stack.ts) or "tfjs <backend>". */
+  trainedBy?: string;
   dataset: { name: string; checksum: string; classNames: string[]; trainCount: number; testCount: number };
   history: EpochMetrics[];
 }

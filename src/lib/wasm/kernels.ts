@@ -30,6 +30,7 @@ export const KERNEL_EXPORTS = {
   removeRowComponents: 4,
   scale: 3,
   scaledError: 4,
+  sgdStep: 4,
   sigmoidWithGate: 6,
   smallestPositive: 2,
   softmaxCrossEntropy: 6,

@@ -480,3 +480,11 @@ export function keepTopKOfDead(pre: usize, dead: usize, deadCount: i32, rows: i3
     }
   }
 }
+
+/** Plain SGD as tfjs's optimizer does it: w = w + (−rate)·g, n values. */
+export function sgdStep(w: usize, g: usize, n: i32, rate: f32): void {
+  const step = f32x4.splat(-rate);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(w, i), f32x4.add(v128.load(at(w, i)), f32x4.mul(step, v128.load(at(g, i)))));
+  for (; i < n; i++) store<f32>(at(w, i), load<f32>(at(w, i)) + -rate * load<f32>(at(g, i)));
+}

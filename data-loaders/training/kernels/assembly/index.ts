@@ -20,6 +20,7 @@ export {
   removeRowComponents,
   scale,
   scaledError,
+  sgdStep,
   sigmoidWithGate,
   smallestPositive,
   softmaxCrossEntropy,

@@ -141,3 +141,15 @@ describe("softmaxCrossEntropy", () => {
     assert.ok(expectedLoss > 300);
   });
 });
+
+describe("sgdStep", () => {
+  before(async () => {
+    ws = new KernelWorkspace(await kernelModule());
+  });
+
+  test("w + (−rate)·g in float32, vectors and the scalar tail", () => {
+    const w = ws.copyOf([1, 2, 3, 4, 5]);
+    ws.kernels.sgdStep(w.offset, ws.copyOf([1, -1, 0.5, 0, 10]).offset, 5, 0.1);
+    assert.deepEqual(Array.from(w.data), [1 - 0.1, 2 + 0.1, 3 - 0.05, 4, 5 - 1].map((v, i) => Math.fround(Math.fround([1, 2, 3, 4, 5][i]) + Math.fround(-0.1) * [1, -1, 0.5, 0, 10][i])));
+  });
+});
