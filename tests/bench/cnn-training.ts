@@ -10,14 +10,9 @@ import { imageBatch, oneHotBatch } from "../../data-loaders/training/batches.js"
 import { buildModel } from "../../src/lib/models/architecture.js";
 import { CNN } from "../../src/lib/models/registry.js";
 import type { LayersModel, TF } from "../../src/lib/tf-types.js";
-import { MNIST_IDX_DIR, runPytorch } from "./pytorch.js";
+import { aroundPytorch, MNIST_IDX_DIR, type BenchRow } from "./pytorch.js";
 
-export interface BenchRow {
-  what: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+export type { BenchRow };
 
 export interface CnnBenchOptions {
   /** Training images per backend run (one epoch over the first N); default 60,000 on wasm. */
@@ -58,12 +53,6 @@ async function nodeThroughput(dataset: Dataset, backend: TrainingBackendName, im
   return history[1].imagesPerSecond;
 }
 
-/** The PyTorch script's images/s for the CNN, or why no interpreter could run it. */
-export function pytorchThroughput(images: number, optimizer: TrainConfig["optimizer"]): { imagesPerSecond: number; blas: string } | { unavailable: string } {
-  const run = runPytorch(["--model=cnn", `--images=${images}`, `--optimizer=${optimizer}`, `--data=${MNIST_IDX_DIR}`]);
-  return "unavailable" in run ? run : { imagesPerSecond: Number(run.result.imagesPerSecond), blas: run.result.blas };
-}
-
 /**
  * Trains the CNN for one pass over `images` images on wasm and cpu, and PyTorch before and after
  * them (so that a change in the machine's load shows), and reports images/s and the ratio of
@@ -83,26 +72,15 @@ export async function benchCnnTraining(options: CnnBenchOptions = {}): Promise<B
   };
   const what = (engine: string) => `training throughput, CNN conv8-pool-conv16-pool-dense32-dense10, ${engine}`;
   const note = (count: number) => `${count} images, batch ${BATCH}, ${optimizer}`;
-  const torchRuns: number[] = [];
-  const runTorch = (when: string) => {
-    if (options.pytorch === false) return;
-    const torch = pytorchThroughput(images, optimizer);
-    if ("unavailable" in torch) {
-      if (when === "before") record({ what: what("PyTorch CPU, 1 thread"), value: Number.NaN, unit: "img/s", note: `not available: ${torch.unavailable}` });
-      return;
-    }
-    torchRuns.push(torch.imagesPerSecond);
-    record({ what: what(`PyTorch CPU, 1 thread, ${when} the Node runs`), value: torch.imagesPerSecond, unit: "img/s", note: note(images) });
+  const args = ["--model=cnn", `--images=${images}`, `--optimizer=${optimizer}`, `--data=${MNIST_IDX_DIR}`];
+  const runNode = async () => {
+    const wasm = await nodeThroughput(dataset, "wasm", images, optimizer);
+    record({ what: what("tfjs wasm"), value: wasm, unit: "img/s", note: note(images) });
+    record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", cpuImages, optimizer), unit: "img/s", note: note(cpuImages) });
+    return wasm;
   };
-  runTorch("before");
-  const wasm = await nodeThroughput(dataset, "wasm", images, optimizer);
-  record({ what: what("tfjs wasm"), value: wasm, unit: "img/s", note: note(images) });
-  record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", cpuImages, optimizer), unit: "img/s", note: note(cpuImages) });
-  runTorch("after");
-  if (torchRuns.length > 0) {
-    const torch = torchRuns.reduce((sum, value) => sum + value, 0) / torchRuns.length;
-    record({ what: "CNN training, tfjs wasm / PyTorch 1 thread", value: wasm / torch, unit: "x", note: "same run, PyTorch's mean" });
-  }
+  const { node: wasm, torch } = options.pytorch === false ? { node: await runNode(), torch: null } : await aroundPytorch(args, (when) => what(`PyTorch CPU, 1 thread, ${when}`), note(images), record, runNode);
+  if (torch !== null) record({ what: "CNN training, tfjs wasm / PyTorch 1 thread", value: wasm / torch, unit: "x", note: "same run, PyTorch's mean" });
   return rows;
 }
 

