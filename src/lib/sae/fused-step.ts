@@ -1,9 +1,9 @@
 // The SAE training step of train-step.ts, fused: the parameters, Adam's moments and every
-// intermediate live in a WebAssembly memory of their own (../wasm/workspace.ts), the matrix
-// products run on the SIMD kernels, and the elementwise work runs in plain loops over those
-// buffers. No tfjs kernel runs, so a step costs a handful of wasm calls instead of ~100 tfjs
-// kernels. The math and its order of operations follow train-step.ts line by line (the same
-// notation); a test holds the two to float32 rounding over hundreds of steps.
+// intermediate live in a WebAssembly memory of their own (../wasm/workspace.ts), and the matrix
+// products and elementwise passes run on the SIMD kernels; the TopK variants' products skip the
+// zero codes (k of dSae per input are not). No tfjs kernel runs, so a step costs a few dozen wasm
+// calls instead of ~100 tfjs kernels. The math follows train-step.ts step by step (the same
+// notation); a test holds each step's gradient to the tfjs step's to float32 rounding.
 import { hasUnitNormDecoder, type SaeConfig } from "./config.js";
 import { SMALLEST_POSITIVE } from "./encode.js";
 import type { ParameterLayout } from "./parameters.js";
@@ -49,8 +49,6 @@ export class FusedSaeStep {
   private readonly auxCodes: WasmBuffer;
   private readonly auxMask: WasmBuffer;
   private readonly miss: WasmBuffer;
-  private readonly product: WasmBuffer;
-  private readonly decoderProduct: WasmBuffer;
   private readonly encoderBiasPath: WasmBuffer;
   private readonly fires: WasmBuffer;
   /** Per latent: the sparsity term's gradient (l1, kl). */
@@ -86,8 +84,6 @@ export class FusedSaeStep {
     this.auxCodes = ws.buffer(topK ? batch * dSae : 0);
     this.auxMask = ws.buffer(topK ? batch * dSae : 0);
     this.miss = ws.buffer(topK ? batch * dIn : 0);
-    this.product = ws.buffer(topK ? batch * dSae : 0);
-    this.decoderProduct = ws.buffer(topK ? dSae * dIn : 0);
     this.encoderBiasPath = ws.buffer(dIn);
     this.fires = ws.buffer(dSae);
     this.sparsityGradient = ws.buffer(dSae);
@@ -189,15 +185,22 @@ export class FusedSaeStep {
     const { sparsity, minKept } = this.encode(batch, input.sparsityCoefficient);
 
     // e = codes·W_dec + b_dec − x, replaced in place by the reconstruction gradient 2e/B.
-    matMul(ws, this.codes, W_dec, this.error, batch, dSae, dIn);
+    // TopK codes are zero but for k latents per input: their products skip the zeros.
+    const sparse = config.architecture === "topk" || config.architecture === "batchtopk";
+    if (sparse) kernels.sparseRowsTimes(this.codes.offset, W_dec.offset, this.error.offset, batch, dSae, dIn, 0);
+    else matMul(ws, this.codes, W_dec, this.error, batch, dSae, dIn);
     kernels.addBias(this.error.offset, b_dec.offset, batch, dIn);
     const squaredError = kernels.scaledError(this.error.offset, this.x.offset, batch * dIn, 2 / batch);
     kernels.sumRows(this.error.offset, db_dec.offset, batch, dIn);
-    matMul(ws, this.codes, this.error, dW_dec, dSae, batch, dIn, { transposeA: true });
-    // W_dec [dSae, dIn] used as W_decᵀ: packed here, reused by AuxK below.
-    matMul(ws, this.error, W_dec, this.dCodes, batch, dIn, dSae, { transposeB: true, packed: this.packed });
-    const hasSparsityTerm = config.architecture === "l1" || config.architecture === "kl";
-    kernels.gateGradient(this.dCodes.offset, this.gate.offset, hasSparsityTerm ? this.sparsityGradient.offset : 0, batch, dSae);
+    if (sparse) {
+      kernels.sparseTransposeTimes(this.codes.offset, this.error.offset, dW_dec.offset, batch, dSae, dIn, 0);
+      // ∂/∂pre = (2e/B)·W_decᵀ where the code was kept (the gate), 0 elsewhere.
+      kernels.maskedRowDots(this.error.offset, W_dec.offset, this.gate.offset, this.dCodes.offset, batch, dSae, dIn, 0);
+    } else {
+      matMul(ws, this.codes, this.error, dW_dec, dSae, batch, dIn, { transposeA: true });
+      matMul(ws, this.error, W_dec, this.dCodes, batch, dIn, dSae, { transposeB: true, packed: this.packed });
+      kernels.gateGradient(this.dCodes.offset, this.gate.offset, this.sparsityGradient.offset, batch, dSae);
+    }
 
     let auxLoss = 0;
     if ((config.architecture === "topk" || config.architecture === "batchtopk") && input.dead.length > 0 && config.auxCoefficient > 0) {
@@ -205,7 +208,13 @@ export class FusedSaeStep {
     }
 
     // dW_enc = xcᵀ·dPre, db_enc = Σ_b dPre, db_dec = Σ_b 2e/B − W_enc·db_enc (b_dec enters twice).
-    matMul(ws, this.xc, this.dCodes, dW_enc, dIn, batch, dSae, { transposeA: true });
+    if (sparse) {
+      // dW_encᵀ = dPreᵀ·xc over dPre's nonzeros (rows of SIMD work), then transposed into place.
+      kernels.sparseTransposeTimes(this.dCodes.offset, this.xc.offset, this.packed.offset, batch, dSae, dIn, 0);
+      kernels.transpose(this.packed.offset, dW_enc.offset, dSae, dIn);
+    } else {
+      matMul(ws, this.xc, this.dCodes, dW_enc, dIn, batch, dSae, { transposeA: true });
+    }
     kernels.sumRows(this.dCodes.offset, db_enc.offset, batch, dSae);
     matMul(ws, W_enc, db_enc, this.encoderBiasPath, dIn, dSae, 1);
     const dbDec = db_dec.data;
@@ -239,17 +248,16 @@ export class FusedSaeStep {
     const residualVariance = squaredError / batch - meanSquare;
     const scale = (auxCoefficient * input.totalVariance) / Math.max(residualVariance, 1e-12 * input.totalVariance);
     // miss = aux·W_dec + e, where this.error holds 2e/B.
-    matMul(ws, this.auxCodes, this.theta.part(wDec, dSae * dIn), this.miss, batch, dSae, dIn);
+    const W_dec = this.theta.part(wDec, dSae * dIn);
+    kernels.sparseRowsTimes(this.auxCodes.offset, W_dec.offset, this.miss.offset, batch, dSae, dIn, 0);
     kernels.scale(this.error.offset, batch * dIn, batch / 2);
     kernels.addMasked(this.miss.offset, this.error.offset, 0, batch * dIn);
     kernels.scale(this.error.offset, batch * dIn, 2 / batch);
     const missSquares = kernels.sumOfSquares(this.miss.offset, batch * dIn);
     kernels.scale(this.miss.offset, batch * dIn, (scale * 2) / batch);
-    // dW_dec += auxᵀ·missGradient; dPre += (missGradient·W_decᵀ) ⊙ mask, W_decᵀ still packed.
-    matMul(ws, this.auxCodes, this.miss, this.decoderProduct, dSae, batch, dIn, { transposeA: true });
-    kernels.addMasked(this.gradient.offset + wDec * 4, this.decoderProduct.offset, 0, dSae * dIn);
-    kernels.matMul(this.miss.offset, this.packed.offset, this.product.offset, batch, dIn, dSae, 0);
-    kernels.addMasked(this.dCodes.offset, this.product.offset, this.auxMask.offset, batch * dSae);
+    // dW_dec += auxᵀ·missGradient; dPre += (missGradient·W_decᵀ) ⊙ mask, both over AuxK's kAux latents per input only.
+    kernels.sparseTransposeTimes(this.auxCodes.offset, this.miss.offset, this.gradient.offset + wDec * 4, batch, dSae, dIn, 1);
+    kernels.maskedRowDots(this.miss.offset, W_dec.offset, this.auxMask.offset, this.dCodes.offset, batch, dSae, dIn, 1);
     return (scale * missSquares) / batch;
   }
 

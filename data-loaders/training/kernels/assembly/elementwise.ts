@@ -488,3 +488,74 @@ export function sgdStep(w: usize, g: usize, n: i32, rate: f32): void {
   for (; i + 4 <= n; i += 4) v128.store(at(w, i), f32x4.add(v128.load(at(w, i)), f32x4.mul(step, v128.load(at(g, i)))));
   for (; i < n; i++) store<f32>(at(w, i), load<f32>(at(w, i)) + -rate * load<f32>(at(g, i)));
 }
+
+// Products with a sparse operand: TopK codes and AuxK's codes are zero but for k of each row's
+// latents, so these touch only the nonzero entries (found four at a time) and do k/dSae of a dense
+// product's work. Each output is the same sum as the dense product's, over its nonzero terms.
+
+/** out[r, :] (+)= a[r, j] · w[j, :] over the nonzero a[r, j]; a [rows, inner], w [inner, cols], out [rows, cols]. */
+export function sparseRowsTimes(a: usize, w: usize, out: usize, rows: i32, inner: i32, cols: i32, accumulate: i32): void {
+  if (accumulate == 0) memory.fill(out, 0, <usize>(rows * cols) << 2);
+  for (let r = 0; r < rows; r++) {
+    const aRow = a + (<usize>(r * inner) << 2);
+    const outRow = out + (<usize>(r * cols) << 2);
+    for (let j = 0; j < inner; j += 4) {
+      if (j + 4 <= inner && !v128.any_true(f32x4.ne(v128.load(at(aRow, j)), ZERO))) continue;
+      for (let q = j; q < min(j + 4, inner); q++) {
+        const value = load<f32>(at(aRow, q));
+        if (value != 0) axpy(outRow, w + (<usize>(q * cols) << 2), cols, value);
+      }
+    }
+  }
+}
+
+/** out[j, :] (+)= Σ_r a[r, j] · g[r, :] over the nonzero a[r, j] (aᵀ·g); a [rows, inner], g [rows, cols], out [inner, cols]. */
+export function sparseTransposeTimes(a: usize, g: usize, out: usize, rows: i32, inner: i32, cols: i32, accumulate: i32): void {
+  if (accumulate == 0) memory.fill(out, 0, <usize>(inner * cols) << 2);
+  for (let r = 0; r < rows; r++) {
+    const aRow = a + (<usize>(r * inner) << 2);
+    const gRow = g + (<usize>(r * cols) << 2);
+    for (let j = 0; j < inner; j += 4) {
+      if (j + 4 <= inner && !v128.any_true(f32x4.ne(v128.load(at(aRow, j)), ZERO))) continue;
+      for (let q = j; q < min(j + 4, inner); q++) {
+        const value = load<f32>(at(aRow, q));
+        if (value != 0) axpy(out + (<usize>(q * cols) << 2), gRow, cols, value);
+      }
+    }
+  }
+}
+
+/** out[r, j] (+)= g[r, :] · w[j, :] where mask[r, j] ≠ 0 (else 0, or left); g [rows, cols], w [inner, cols], mask and out [rows, inner]. */
+export function maskedRowDots(g: usize, w: usize, mask: usize, out: usize, rows: i32, inner: i32, cols: i32, accumulate: i32): void {
+  if (accumulate == 0) memory.fill(out, 0, <usize>(rows * inner) << 2);
+  for (let r = 0; r < rows; r++) {
+    const mRow = mask + (<usize>(r * inner) << 2);
+    const gRow = g + (<usize>(r * cols) << 2);
+    for (let j = 0; j < inner; j += 4) {
+      if (j + 4 <= inner && !v128.any_true(f32x4.ne(v128.load(at(mRow, j)), ZERO))) continue;
+      for (let q = j; q < min(j + 4, inner); q++) {
+        if (load<f32>(at(mRow, q)) == 0) continue;
+        const p = out + (<usize>(r * inner + q) << 2);
+        store<f32>(p, (accumulate == 0 ? 0 : load<f32>(p)) + dot(gRow, w + (<usize>(q * cols) << 2), cols));
+      }
+    }
+  }
+}
+
+/** y[0..n) += factor · x[0..n). */
+@inline function axpy(y: usize, x: usize, n: i32, factor: f32): void {
+  const f = f32x4.splat(factor);
+  let c = 0;
+  for (; c + 4 <= n; c += 4) v128.store(at(y, c), f32x4.add(v128.load(at(y, c)), f32x4.mul(f, v128.load(at(x, c)))));
+  for (; c < n; c++) store<f32>(at(y, c), load<f32>(at(y, c)) + factor * load<f32>(at(x, c)));
+}
+
+/** Σ a[c] · b[c] over c < n. */
+@inline function dot(a: usize, b: usize, n: i32): f32 {
+  let sums = ZERO;
+  let c = 0;
+  for (; c + 4 <= n; c += 4) sums = f32x4.add(sums, f32x4.mul(v128.load(at(a, c)), v128.load(at(b, c))));
+  let sum = f32x4.extract_lane(sums, 0) + f32x4.extract_lane(sums, 1) + f32x4.extract_lane(sums, 2) + f32x4.extract_lane(sums, 3);
+  for (; c < n; c++) sum += load<f32>(at(a, c)) * load<f32>(at(b, c));
+  return sum;
+}
