@@ -77,7 +77,7 @@ describe("trainClassifier", () => {
     assert.ok(last.imagesPerSecond > 0 && last.seconds > 0);
     for (const h of history) assert.ok(h.testLoss > 0 && Number.isFinite(h.testLoss));
 
-    assert.match(lines[0], /^training mlp_784_16_10 on wasm: 256 train \/ 64 test images, 3 epochs, batch 32, sgd lr 0\.1, seed 1$/);
+    assert.match(lines[0], /^training mlp_784_16_10 on tfjs wasm: 256 train \/ 64 test images, 3 epochs, batch 32, sgd lr 0\.1, seed 1$/);
     assert.match(lines[1], /^epoch 0\/3 {2}loss \d+\.\d{4} {2}acc \d+\.\d{2}% {2}test \d+\.\d{2}%$/);
     assert.match(lines[2], /^epoch 1\/3 {2}loss \d+\.\d{4} {2}acc \d+\.\d{2}% {2}test \d+\.\d{2}% {2}[\d,]+ img\/s {2}eta \d+s$/);
     model.dispose();
