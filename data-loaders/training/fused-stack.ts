@@ -16,8 +16,8 @@ import { blankPixelMask } from "./blank-pixels.js";
 const ADAM_EPSILON = 1e-7;
 const [BETA1, BETA2] = [0.9, 0.999];
 
+/** A weight in the workspace, [rows, stride]: the first `columns` of each row are real (the logits' are padded to whole vectors). */
 interface Parameter {
-  /** The tfjs weight it mirrors (for writing back), and how many leading columns of each row are real (the logits are padded). */
   values: WasmBuffer;
   gradient: WasmBuffer;
   m: WasmBuffer | null;

@@ -499,12 +499,8 @@ export function sparseRowsTimes(a: usize, w: usize, out: usize, rows: i32, inner
   for (let r = 0; r < rows; r++) {
     const aRow = a + (<usize>(r * inner) << 2);
     const outRow = out + (<usize>(r * cols) << 2);
-    for (let j = 0; j < inner; j += 4) {
-      if (j + 4 <= inner && !v128.any_true(f32x4.ne(v128.load(at(aRow, j)), ZERO))) continue;
-      for (let q = j; q < min(j + 4, inner); q++) {
-        const value = load<f32>(at(aRow, q));
-        if (value != 0) axpy(outRow, w + (<usize>(q * cols) << 2), cols, value);
-      }
+    for (let q = nextNonzero(aRow, 0, inner); q < inner; q = nextNonzero(aRow, q + 1, inner)) {
+      axpy(outRow, w + (<usize>(q * cols) << 2), cols, load<f32>(at(aRow, q)));
     }
   }
 }
@@ -515,12 +511,8 @@ export function sparseTransposeTimes(a: usize, g: usize, out: usize, rows: i32, 
   for (let r = 0; r < rows; r++) {
     const aRow = a + (<usize>(r * inner) << 2);
     const gRow = g + (<usize>(r * cols) << 2);
-    for (let j = 0; j < inner; j += 4) {
-      if (j + 4 <= inner && !v128.any_true(f32x4.ne(v128.load(at(aRow, j)), ZERO))) continue;
-      for (let q = j; q < min(j + 4, inner); q++) {
-        const value = load<f32>(at(aRow, q));
-        if (value != 0) axpy(out + (<usize>(q * cols) << 2), gRow, cols, value);
-      }
+    for (let q = nextNonzero(aRow, 0, inner); q < inner; q = nextNonzero(aRow, q + 1, inner)) {
+      axpy(out + (<usize>(q * cols) << 2), gRow, cols, load<f32>(at(aRow, q)));
     }
   }
 }
@@ -531,15 +523,25 @@ export function maskedRowDots(g: usize, w: usize, mask: usize, out: usize, rows:
   for (let r = 0; r < rows; r++) {
     const mRow = mask + (<usize>(r * inner) << 2);
     const gRow = g + (<usize>(r * cols) << 2);
-    for (let j = 0; j < inner; j += 4) {
-      if (j + 4 <= inner && !v128.any_true(f32x4.ne(v128.load(at(mRow, j)), ZERO))) continue;
-      for (let q = j; q < min(j + 4, inner); q++) {
-        if (load<f32>(at(mRow, q)) == 0) continue;
-        const p = out + (<usize>(r * inner + q) << 2);
-        store<f32>(p, (accumulate == 0 ? 0 : load<f32>(p)) + dot(gRow, w + (<usize>(q * cols) << 2), cols));
-      }
+    for (let q = nextNonzero(mRow, 0, inner); q < inner; q = nextNonzero(mRow, q + 1, inner)) {
+      const p = out + (<usize>(r * inner + q) << 2);
+      store<f32>(p, (accumulate == 0 ? 0 : load<f32>(p)) + dot(gRow, w + (<usize>(q * cols) << 2), cols));
     }
   }
+}
+
+/** The first j ≥ from with row[j] ≠ 0, or n: skips whole vectors of zeros four at a time. */
+@inline function nextNonzero(row: usize, from: i32, n: i32): i32 {
+  let j = from;
+  while (j < n) {
+    if ((j & 3) == 0 && j + 4 <= n && !v128.any_true(f32x4.ne(v128.load(at(row, j)), ZERO))) {
+      j += 4;
+      continue;
+    }
+    if (load<f32>(at(row, j)) != 0) return j;
+    j++;
+  }
+  return n;
 }
 
 /** y[0..n) += factor · x[0..n). */
