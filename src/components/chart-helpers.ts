@@ -38,10 +38,7 @@ export function assertNonEmptyArray(values: unknown, name: string): asserts valu
   if ((values as ArrayLike<unknown>).length === 0) throw new Error(`${name}: expected at least one entry, found none`);
 }
 
-export function assertLength(values: ArrayLike<unknown> | undefined, length: number, name: string): void {
-  if (values == null || typeof values.length !== "number") throw new Error(`${name}: expected an array of ${length} values, found ${values}`);
-  if (values.length !== length) throw new Error(`${name}: expected ${length} values, found ${values.length}`);
-}
+export { assertLength } from "../lib/analysis/validate.js";
 
 /** Numbers only; NaN allowed where `allowNaN` (it means "missing"), infinities never. */
 export function assertNumber(value: unknown, name: string, { allowNaN = false } = {}): asserts value is number {

@@ -87,3 +87,16 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `Array of length ${value.length}`;
   return typeof value;
 }
+
+/** Throws unless `values` is array-like with `length` entries. */
+export function assertLength(values: ArrayLike<unknown> | undefined, length: number, name: string): void {
+  if (values == null || typeof values.length !== "number") throw new Error(`${name}: expected an array of ${length} values, found ${values}`);
+  if (values.length !== length) throw new Error(`${name}: expected ${length} values, found ${values.length}`);
+}
+
+/** Throws unless every value is a number other than NaN or ±Infinity. */
+export function assertFiniteValues(values: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new Error(`${name}: expected finite values, found ${values[i]} at ${i}`);
+  }
+}

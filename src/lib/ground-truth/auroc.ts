@@ -2,7 +2,8 @@
 // above a random negative one, ties counting half (the Mann–Whitney U statistic over n1·n0).
 // Rank-based, so it does not care about a unit's scale, only its order: the right measure for
 // "does this unit's activation single out the images that have property X".
-import { assertFiniteValues, assertLength, averageRanks } from "./ranks.js";
+import { averageRanks } from "./ranks.js";
+import { assertFiniteValues, assertLength } from "../analysis/validate.js";
 
 /** AUROC of `scores` against `positive` (truthy = positive); NaN when either class is empty. */
 export function auroc(scores: ArrayLike<number>, positive: ArrayLike<number | boolean>): number {

@@ -2,7 +2,8 @@
 // "score > t" for the best t. AUROC says how well a unit orders images; best F1 says how good a
 // detector it makes at its best cut, which is what "this unit means X" promises a reader.
 // One sort, then one sweep down the sorted scores: O(n log n).
-import { argsortAscending, assertFiniteValues, assertLength } from "./ranks.js";
+import { argsortAscending } from "./ranks.js";
+import { assertFiniteValues, assertLength } from "../analysis/validate.js";
 
 export interface F1Result {
   /** 2·TP / (2·TP + FP + FN); NaN when there are no positives, predicted or actual. */

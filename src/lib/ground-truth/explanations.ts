@@ -39,11 +39,11 @@
 // is ranked within each class once for all units. A unit then costs O(n log n) + O(n · (classes +
 // concepts)); a concept with NaN values in a class falls back to sorting the unit there.
 import type { ActivationMatrix } from "../analysis/types.js";
-import { assertActivationMatrix, assertFiniteActivations, assertLabels, assertPositiveInteger } from "../analysis/validate.js";
+import { assertActivationMatrix, assertFiniteActivations, assertLabels, assertLength, assertPositiveInteger } from "../analysis/validate.js";
 import { median } from "../analysis/predictions/model-comparison.js";
 import { aurocFromRankSum } from "./auroc.js";
 import { bestF1Sorted } from "./best-f1.js";
-import { argsortAscending, assertLength, averageRanks } from "./ranks.js";
+import { argsortAscending, averageRanks } from "./ranks.js";
 import { MIN_CLASS_IMAGES, spearman } from "./spearman.js";
 import type { BinaryConcept, ContinuousConcept } from "./types.js";
 

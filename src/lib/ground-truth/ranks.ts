@@ -60,18 +60,3 @@ export function averageRanks(values: ArrayLike<number>, order: ArrayLike<number>
   }
   return ranks;
 }
-
-/** Throws unless every value is a number other than NaN or ±Infinity. */
-export function assertFiniteValues(values: ArrayLike<number>, name: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`${name}: expected finite values, found ${values[i]} at ${i}`);
-  }
-}
-
-/** Throws unless `values` has `length` entries. */
-export function assertLength(values: ArrayLike<unknown>, length: number, name: string): void {
-  if (values === null || typeof values !== "object" || typeof values.length !== "number") {
-    throw new Error(`${name}: expected an array of ${length} values, found ${values}`);
-  }
-  if (values.length !== length) throw new Error(`${name}: expected ${length} values, found ${values.length}`);
-}

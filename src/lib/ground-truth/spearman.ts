@@ -3,8 +3,8 @@
 // correlates with slant over the pooled images without tracking slant at all. Correlating inside
 // each class and averaging asks "does this unit follow slant among 7s, among 3s, ...", which a
 // class detector cannot fake.
-import { assertLabels, assertPositiveInteger } from "../analysis/validate.js";
-import { assertFiniteValues, assertLength, averageRanks } from "./ranks.js";
+import { assertFiniteValues, assertLabels, assertLength, assertPositiveInteger } from "../analysis/validate.js";
+import { averageRanks } from "./ranks.js";
 
 /** Classes with fewer usable images than this are skipped by withinClassSpearman (default). */
 export const MIN_CLASS_IMAGES = 10;
