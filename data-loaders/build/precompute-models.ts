@@ -15,8 +15,11 @@ import { BuildFailure } from "./build-failure.js";
 import { produceModel } from "../models/produce-model.js";
 import { saeSweepFile } from "../sae/sae-sweep-file.js";
 import { probeResults } from "../probes/probe-results.js";
+import { testConceptsCsv } from "../concepts/test-concepts.js";
+import { groundTruthResults } from "../ground-truth/ground-truth-results.js";
+import { SCORED_LAYERS } from "../../src/lib/ground-truth/scored-layers.js";
 
-export type JobKind = "model" | "SAE sweep" | "probes";
+export type JobKind = "model" | "SAE sweep" | "probes" | "concepts" | "ground truth";
 
 export interface PrecomputeJob {
   /** "baseline-mlp", "baseline-mlp/relu_1" for an SAE sweep, "probes/baseline-mlp"; prefixes the job's log lines. */
@@ -51,7 +54,9 @@ export interface JobTiming {
 /**
  * Each model's job, then each layer's SAE sweep after its model, the longest sweeps first (the
  * full grids, then spatial layers, whose evaluation runs the conv layers on every test image),
- * then each model's probes after its sweeps (they read the SAEs' codes).
+ * then each model's probes after its sweeps (they read the SAEs' codes); the test images'
+ * concepts (no model needed), and the ground-truth scores of each scored model after its scored
+ * layers' sweeps and the concepts.
  */
 export function precomputeJobs(models: readonly ModelEntry[] = MODELS): PrecomputeJob[] {
   const modelJobs: PrecomputeJob[] = models.map((m) => ({
@@ -80,7 +85,25 @@ export function precomputeJobs(models: readonly ModelEntry[] = MODELS): Precompu
     after: [m.name, ...saeJobs.filter((j) => j.after[0] === m.name).map((j) => j.label)],
     cached: () => allCached(() => probeResults(m.name)),
   }));
-  return [...modelJobs, ...saeJobs, ...probeJobs];
+  const conceptsJob: PrecomputeJob = {
+    label: "concepts",
+    kind: "concepts",
+    script: "data-loaders/concepts/produce-concepts.ts",
+    args: [],
+    after: [],
+    cached: () => allCached(() => testConceptsCsv()),
+  };
+  const groundTruthJobs: PrecomputeJob[] = models
+    .filter((m) => SCORED_LAYERS[m.name] !== undefined)
+    .map((m) => ({
+      label: `ground-truth/${m.name}`,
+      kind: "ground truth",
+      script: "data-loaders/ground-truth/produce-ground-truth.ts",
+      args: [`--model=${m.name}`],
+      after: [m.name, ...SCORED_LAYERS[m.name].map((layer) => `${m.name}/${layer}`), conceptsJob.label],
+      cached: () => allCached(() => groundTruthResults(m.name)),
+    }));
+  return [...modelJobs, conceptsJob, ...saeJobs, ...probeJobs, ...groundTruthJobs];
 }
 
 /** Runs one job's script; rejects with the job's own error message. */
@@ -190,7 +213,7 @@ export async function precomputeModels(options: PrecomputeOptions): Promise<void
   const count = (list: readonly PrecomputeJob[], kind: JobKind) => list.filter((j) => j.kind === kind).length;
   const made = (kind: JobKind) => `${count(toRun, kind)} of ${count(jobs, kind)}`;
   log(
-    `models: ${made("model")} trained, ${made("SAE sweep")} layers' SAE sweeps and ${made("probes")} models' probes made (the rest were in the artifact cache) ` +
+    `models: ${made("model")} trained, ${made("SAE sweep")} layers' SAE sweeps, ${made("probes")} models' probes, ${made("concepts")} concept tables and ${made("ground truth")} models' ground-truth scores made (the rest were in the artifact cache) ` +
       `in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 }

@@ -28,6 +28,8 @@ export interface IndependentEvaluation {
   selectivity: Record<string, number[][]>;
   /** Accuracy with `unit` of `layer` multiplied by `scale`, the rest of the model run by tfjs-layers. */
   scaledAccuracy(layer: string, unit: number, scale: number): number;
+  /** A recorded layer's values on every test image, one row per image (a ReLU layer, the last hidden layer, the logits). */
+  activations(layer: string): { cols: number; data: Float32Array };
   /** Silhouette of the true classes in the layer before the logits, on `rows`. */
   silhouette(rows: ArrayLike<number>): number;
   /** Mean share of |d logit_predicted / d pixel| on pixels blank in the image / in `mask`, over `rows`. */
@@ -208,6 +210,10 @@ export async function evaluateExportedModel(name: string): Promise<IndependentEv
     nearlyDead,
     selectivity,
     scaledAccuracy,
+    activations: (layer: string) => {
+      if (!acts[layer]) throw new Error(`independent evaluation: ${layer} was not recorded`);
+      return acts[layer];
+    },
     silhouette,
     saliencyMasses,
     dispose: () => model.dispose(),

@@ -26,6 +26,12 @@ describe("precompute jobs", () => {
     const cnn = probes.find((j) => j.label === "probes/cnn") as PrecomputeJob;
     assert.deepEqual([...cnn.after].sort(), ["cnn", "cnn/relu_1", "cnn/relu_2", "cnn/relu_3"]);
     assert.deepEqual(cnn.args, ["--model=cnn"]);
+    const concepts = jobs.filter((j) => j.kind === "concepts");
+    assert.deepEqual(concepts.map((j) => [j.label, j.after.length]), [["concepts", 0]]);
+    const groundTruth = jobs.filter((j) => j.kind === "ground truth");
+    assert.deepEqual(groundTruth.map((j) => j.label), ["ground-truth/cnn", "ground-truth/baseline-mlp"], "the scored models, in registry order");
+    const baseline = groundTruth.find((j) => j.label === "ground-truth/baseline-mlp") as PrecomputeJob;
+    assert.deepEqual([...baseline.after].sort(), ["baseline-mlp", "baseline-mlp/relu_1", "baseline-mlp/relu_2", "concepts"]);
   });
 
   test("a job waits for the one it comes after while the other core works; a failure names its job and cause", async () => {

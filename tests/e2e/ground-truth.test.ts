@@ -1,0 +1,108 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright";
+import { changes, control, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
+import { distFile, evaluateExportedModel } from "./independent-evaluation.js";
+
+const dist = join(root, "dist");
+const groundTruthFile = (model: string) => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "ground-truth"), model, ".json"), "utf8"));
+/** The exported concepts, read with a plain split: header → column of numbers (NaN for an empty field). */
+function exportedConcepts(): Record<string, number[]> {
+  const [header, ...lines] = readFileSync(distFile(join(dist, "_file", "data", "concepts"), "test", ".csv"), "utf8").trim().split("\n");
+  const names = header.split(",");
+  const columns: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const line of lines) line.split(",").forEach((v, i) => columns[names[i]].push(v === "" ? NaN : Number(v)));
+  return columns;
+}
+/** AUROC by counting every (positive, negative) pair: P(positive above negative) + ½ P(tie). */
+function pairwiseAuroc(values: ArrayLike<number>, positive: (row: number) => boolean): number {
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let r = 0; r < values.length; r++) (positive(r) ? pos : neg).push(values[r]);
+  neg.sort((a, b) => a - b);
+  let wins = 0;
+  for (const p of pos) {
+    // Negatives below p, and tied with it, by binary search.
+    let lo = 0, hi = neg.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (neg[mid] < p) lo = mid + 1; else hi = mid; }
+    let end = lo;
+    while (end < neg.length && neg[end] === p) end++;
+    wins += lo + 0.5 * (end - lo);
+  }
+  return wins / (pos.length * neg.length);
+}
+/** A yes/no concept made from a count, over all images: "holes ≥ 1", "endpoints = 2". */
+const YES_NO = /^([a-z]+) (=|≥) (\d+)$/;
+const unitRow = (page: Page, unit: number) => rowCells(page.locator("[data-testid=ground-truth-units] table"), page.locator("[data-testid=ground-truth-units] table tbody tr", { has: page.locator(`td:text-is("${unit}")`) }));
+
+describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
+  let site: Site;
+  let page: Page;
+  let problems: string[];
+
+  before(async () => {
+    site = await openSite();
+    ({ page, problems } = await openPage(site, "ground-truth.html?backend=wasm", { timeout: 300_000 }));
+    await waitForCells(page);
+  });
+  after(async () => site?.close());
+
+  test("every section renders with no error cell and no console error", async () => {
+    for (const id of ["concept-means", "concept-by-class", "ground-truth-reading", "ground-truth-chart", "ground-truth-bases", "ground-truth-units"]) {
+      assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
+    }
+    assert.match((await page.textContent("[data-testid=ground-truth-reading]")) ?? "", /sparsity-matched controls/);
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test("neurons' scores agree with AUROCs counted from the exported classifier and concepts", async () => {
+    const file = groundTruthFile("baseline-mlp");
+    const neurons = file.layers[0].bases.find((b: { id: string }) => b.id === "neurons");
+    const evaluation = await evaluateExportedModel("baseline-mlp");
+    const { cols, data } = evaluation.activations("relu_1");
+    const concepts = exportedConcepts();
+    const checked: string[] = [];
+    // The best-scored unit explained by a class, and the one by a yes/no concept over all images.
+    for (const kind of ["class", "concept"]) {
+      const candidates = neurons.unitRows.map((row: any, unit: number) => ({ ...row, unit })).filter((row: any) => row.kind === kind && (kind === "class" || YES_NO.test(row.name)));
+      if (candidates.length === 0) continue;
+      const best = candidates.sort((a: any, b: any) => b.score - a.score)[0];
+      const column = Float64Array.from({ length: evaluation.count }, (_, r) => data[r * cols + best.unit]);
+      let positive: (r: number) => boolean;
+      if (kind === "class") positive = (r) => evaluation.labels[r] === best.classIndex;
+      else {
+        // "holes = 1" is exactly 1 ("= v" is never made for the lumped top value); "holes ≥ 1" is at least 1.
+        const [, name, op, value] = YES_NO.exec(best.name) as RegExpExecArray;
+        positive = op === "=" ? (r) => concepts[name][r] === Number(value) : (r) => concepts[name][r] >= Number(value);
+      }
+      const auroc = pairwiseAuroc(column, positive);
+      assert.ok(Math.abs(Math.max(0, 2 * auroc - 1) - best.score) < 2e-3, `unit ${best.unit} (${best.name}): file ${best.score}, counted ${2 * auroc - 1}`);
+      checked.push(kind);
+      if (kind === "class") {
+        await control(page, "Basis").locator("select").selectOption("neurons");
+        await page.waitForSelector(`[data-testid=ground-truth-units] td:text-is("${best.unit}")`);
+        assert.equal((await unitRow(page, best.unit)).Score, best.score.toFixed(2));
+      }
+    }
+    evaluation.dispose();
+    assert.ok(checked.includes("class"), "no neuron of relu_1 is best explained by a class");
+  });
+
+  test("another concept, layer and basis change what is shown", async () => {
+    const chart = await html(page, "concept-by-class");
+    await control(page, "Concept").locator("select").selectOption("holes");
+    await changes(page, "concept-by-class", chart);
+    const bases = await html(page, "ground-truth-bases");
+    await control(page, "Layer").locator("select").selectOption({ index: 1 });
+    await changes(page, "ground-truth-bases", bases);
+    await waitForCells(page);
+    const units = await html(page, "ground-truth-units");
+    await control(page, "Basis").locator("select").selectOption("pca");
+    await changes(page, "ground-truth-units", units);
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+});
