@@ -2,8 +2,9 @@
 // reconstruction ẑ goes back to the layer's own units as x̂ = ẑ · inverse + mean, so that SAEs on
 // the neurons, on the principal components and on the independent components are all measured
 // on the same activations. PCA is a full rotation (every component, including those without
-// variance), so inverse = transform; ICA keeps the k directions that have variance, and inverse
-// is its mixing matrix (fit-basis.ts fits both). Downloads carry the three arrays (sae-files.ts).
+// variance), so inverse = transform; ICA keeps the k principal directions whose variance is not
+// negligible (fit-basis.ts' ICA_MIN_RELATIVE_VARIANCE), and inverse is its mixing matrix
+// (fit-basis.ts fits both). Downloads carry the three arrays (sae-files.ts).
 import type { TF, Tensor2D } from "../tf-types.js";
 import type { ActivationMatrix } from "../analysis/types.js";
 import { assertActivationMatrix } from "../analysis/validate.js";

@@ -21,7 +21,7 @@ export interface SweepSae {
   basis: BasisName;
   /**
    * dIn is the layer's width; for the ICA basis training replaces it by the number of
-   * directions with variance, which is known only once the basis is fitted.
+   * directions ICA keeps (fit-basis.ts), which is known only once the basis is fitted.
    */
   config: SaeConfigInput;
 }

@@ -57,6 +57,32 @@ describe("SAE input bases", () => {
     assert.ok(maxDifference(back.data, m.data) < 1e-4, `${maxDifference(back.data, m.data)}`);
   });
 
+  test("ICA leaves out a direction with almost no variance instead of whitening it into a coordinate that explodes on new inputs", () => {
+    // Five units driven by sparse sources and a sixth that, in the rows ICA is fitted on, fires on
+    // 1% of inputs at 0.001 (variance ~1e-8 of the largest), as a rarely-firing unit does in a
+    // fitting sample. Whitening that direction multiplies it by ~1e4, so on a new input where the
+    // unit fires at an ordinary 1.0 the coordinate reached ~1e4 while the input moved by ~1: the
+    // SAE read that outlier, and its error on it came back to the layer through the mixing matrix
+    // (the CNN's relu_3 went to variance explained −8.8 this way).
+    const all = activations(2200, 6, 5, 5);
+    const fitted: ActivationMatrix = { rows: 2000, cols: 6, data: all.data.slice(0, 2000 * 6) };
+    const random = mulberry32(6);
+    for (let r = 0; r < fitted.rows; r++) if (random() < 0.01) fitted.data[r * 6 + 5] = 0.001;
+    const { basis } = icaBasis(fitted, 1);
+    assert.equal(basis.dIn, 5, "the near-constant unit is not a coordinate");
+
+    // New inputs from the same sources, the rare unit firing at 1 on every tenth.
+    const fresh: ActivationMatrix = { rows: 200, cols: 6, data: all.data.slice(2000 * 6) };
+    for (let r = 0; r < fresh.rows; r += 10) fresh.data[r * 6 + 5] = 1;
+    const z = toBasis(basis, fresh);
+    const largest = (m: ActivationMatrix) => m.data.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+    const zFitted = largest(toBasis(basis, fitted));
+    assert.ok(largest(z) < 2 * zFitted, `new inputs reach |z| = ${largest(z)}, the fitted ones ${zFitted}`);
+    // What is left out carries no variance to speak of: the fitted rows still map back.
+    const back = fromBasis(basis, toBasis(basis, fitted));
+    assert.ok(maxDifference(back.data, fitted.data) < 2e-3, `${maxDifference(back.data, fitted.data)}`);
+  });
+
   test("on the backend it computes what the host computes, leaving no tensors", () => {
     const m = activations(50, 5, 3, 1);
     for (const basis of [pcaBasis(m), icaBasis(m, 2).basis]) {
