@@ -3,6 +3,7 @@
 // after its SAE sweeps and the test images' concepts). The loader
 // src/data/ground-truth/[model].json.ts serves it.
 import { createHash } from "node:crypto";
+import { KERNEL_CODE } from "../training/kernels/build-kernels.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
@@ -15,15 +16,21 @@ import type { TF } from "../../src/lib/tf-types.js";
 import type { Network } from "../../src/lib/network/network.js";
 import type { ActivationMatrix } from "../../src/lib/analysis/types.js";
 import { probeFeatures, type ProbeInputSource } from "../../src/lib/probes/features.js";
-import { decodeSweepFile, type SweepFile } from "../../src/lib/sae/sweep-file.js";
+import { decodeSweepFile, type SweepFile, type SweepFileSae } from "../../src/lib/sae/sweep-file.js";
 import { activeAbove } from "../../src/lib/sae/config.js";
 import { trainingFailure } from "../../src/lib/sae/training-failure.js";
 import type { FittedBasis } from "../../src/lib/sae/basis.js";
-import { basisReport, SCORE_SETUP, type BasisReport } from "../../src/lib/ground-truth/basis-report.js";
+import { activeValues, basisReport, SCORE_SETUP, type BasisReport } from "../../src/lib/ground-truth/basis-report.js";
 import { conceptInputs } from "../../src/lib/ground-truth/concept-inputs.js";
 import type { ExplanationInput } from "../../src/lib/ground-truth/explanations.js";
 import { encodeGroundTruthFile, groundTruthFormat, type GroundTruthFile, type GroundTruthLayer } from "../../src/lib/ground-truth/report-file.js";
 import { SCORED_LAYERS, scoredSaes } from "../../src/lib/ground-truth/scored-layers.js";
+import { layerActivations } from "../sae/layer-activations.js";
+import { EXTRA_SEEDS, seedStudy } from "./seed-study.js";
+import { absorptionRows, sparseProbing, ABSORPTION_CONCEPT, type CheckedBasis } from "./sae-checks.js";
+import { probedSaes } from "../../src/lib/probes/probed-saes.js";
+import { SPARSE_PROBE_SETUP } from "../../src/lib/ground-truth/sparse-probing.js";
+import { ABSORPTION_SETUP } from "../../src/lib/ground-truth/absorption.js";
 
 const FILE = "ground-truth.json";
 
@@ -33,13 +40,18 @@ const CODE = [
   "src/lib/ground-truth",
   "src/lib/analysis/validate.ts",
   "src/lib/analysis/predictions/model-comparison.ts",
-  "src/lib/probes/features.ts",
+  "src/lib/probes",
   "src/lib/network",
   "src/lib/sae/encode.ts",
   "src/lib/sae/basis.ts",
   "src/lib/sae/training-failure.ts",
   "src/lib/random.ts",
+  "src/lib/sae",
+  "src/lib/planted/recovery.ts",
+  "src/lib/planted/hungarian.ts",
+  "data-loaders/sae/train-sweep.ts",
   "data-loaders/training/node-backend.ts",
+  ...KERNEL_CODE,
 ];
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
@@ -67,8 +79,11 @@ async function layerReport(tf: TF, network: Network, images: Uint8Array, count: 
     basisReport({ id: "pca", kind: "pca", basis: "pca", values: inBasis.pca, activeAbove: 0 }, neurons, concepts),
     basisReport({ id: "ica", kind: "ica", basis: "ica", values: inBasis.ica, activeAbove: 0 }, neurons, concepts),
   ];
+  const probed = new Set(probedSaes(sweep).map((sae) => sae.id));
+  const probedCodes: { sae: SweepFileSae; codes: ActivationMatrix }[] = [];
   for (const sae of saes) {
     const codes = await values({ basis: sae.fittedBasis, sae: sae.weights });
+    if (probed.has(sae.id)) probedCodes.push({ sae, codes });
     const failure = trainingFailure(sae);
     bases.push(
       basisReport(
@@ -78,8 +93,21 @@ async function layerReport(tf: TF, network: Network, images: Uint8Array, count: 
       ),
     );
   }
-  log(`ground truth ${sweep.model}/${layer}: ${bases.length} bases scored in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { layer, width: sweep.dLayer, bases };
+  const scored = performance.now();
+  log(`ground truth ${sweep.model}/${layer}: ${bases.length} bases scored in ${((scored - started) / 1000).toFixed(1)} s`);
+  const seeds = await seedStudy(tf, sweep, await layerActivations(sweep.model, layer), concepts, SCORE_SETUP.threshold);
+  log(`ground truth ${sweep.model}/${layer}: ${seeds.length} SAEs × ${EXTRA_SEEDS.length} more seeds trained and scored in ${((performance.now() - scored) / 1000).toFixed(1)} s`);
+  const seeded = performance.now();
+  const checked: CheckedBasis[] = [
+    { id: "neurons", values: neurons },
+    { id: "pca", values: inBasis.pca },
+    { id: "ica", values: inBasis.ica },
+    ...probedCodes.filter(({ sae }) => sae.basis === "neurons").map(({ sae, codes }) => ({ id: sae.id, values: activeValues(codes, activeAbove(sae.config.architecture)) })),
+  ];
+  const probing = await sparseProbing(tf, checked, concepts);
+  const absorbed = await absorptionRows(tf, probedCodes, neurons, concepts);
+  log(`ground truth ${sweep.model}/${layer}: k-sparse probes of ${checked.length} bases and absorption by ${absorbed.length} SAEs in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+  return { layer, width: sweep.dLayer, bases, seeds, sparseProbing: probing, absorption: absorbed };
 }
 
 /** data/ground-truth/<model>.json */
@@ -93,7 +121,7 @@ export async function groundTruthResults(model: string): Promise<Uint8Array> {
   const key = await artifactKey({
     kind: `${model}-ground-truth`,
     datasetChecksum: dataset.checksum,
-    config: { model: basename(modelDir), sweeps: sweeps.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })), concepts: sha256(conceptsCsv), setup: SCORE_SETUP },
+    config: { model: basename(modelDir), sweeps: sweeps.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })), concepts: sha256(conceptsCsv), setup: SCORE_SETUP, seeds: EXTRA_SEEDS, sparseProbing: SPARSE_PROBE_SETUP, absorption: { ...ABSORPTION_SETUP, concept: ABSORPTION_CONCEPT } },
     codeFiles: CODE,
   });
   const dir = await withArtifact(key, async (out) => {

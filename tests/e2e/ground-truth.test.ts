@@ -5,6 +5,8 @@ import { join } from "node:path";
 import type { Page } from "playwright";
 import { changes, control, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
 import { distFile, evaluateExportedModel } from "./independent-evaluation.js";
+import { independentConcepts } from "./independent-concepts.js";
+import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 
 const dist = join(root, "dist");
 const groundTruthFile = (model: string) => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "ground-truth"), model, ".json"), "utf8"));
@@ -50,12 +52,27 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
   after(async () => site?.close());
 
   test("every section renders with no error cell and no console error", async () => {
-    for (const id of ["concept-means", "concept-by-class", "ground-truth-reading", "ground-truth-chart", "ground-truth-bases", "ground-truth-units"]) {
+    for (const id of ["concept-means", "concept-by-class", "ground-truth-reading", "ground-truth-chart", "ground-truth-bases", "ground-truth-units", "seed-reading", "seed-table", "sparse-probing-reading", "sparse-probing-chart", "sparse-probing-table", "absorption-table"]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     assert.match((await page.textContent("[data-testid=ground-truth-reading]")) ?? "", /sparsity-matched controls/);
     assert.deepEqual(await errorCells(page), []);
     assert.deepEqual(problems, []);
+  });
+
+  test("a sample of the exported concepts agrees with area, holes and slant computed a second way", async () => {
+    const concepts = exportedConcepts();
+    const { test: images, rows: side } = await readDataset();
+    assert.equal(concepts.index.length, images.count, "one row per test image");
+    for (let i = 0; i < images.count; i += 50) {
+      const pixels = images.images.subarray(i * side * side, (i + 1) * side * side);
+      const truth = independentConcepts(pixels, side);
+      assert.equal(concepts.index[i], i);
+      assert.equal(concepts.label[i], images.labels[i], `label of image ${i}`);
+      assert.ok(Math.abs(concepts.area[i] - truth.area) < 1e-4, `area of image ${i}: ${concepts.area[i]} against ${truth.area}`);
+      assert.equal(concepts.holes[i], truth.holes, `holes of image ${i}`);
+      assert.ok(Math.abs(concepts.slant[i] - truth.slant) < 1e-4, `slant of image ${i}: ${concepts.slant[i]} against ${truth.slant}`);
+    }
   });
 
   test("neurons' scores agree with AUROCs counted from the exported classifier and concepts", async () => {

@@ -83,7 +83,8 @@ export function readSweep(sweep: SweepFile, groups: ScoredGroup[] | null): Eleme
         paragraph(
           `<strong>Are features more monosemantic than neurons?</strong> The layer's ${neurons.values.length} ${sweep.spatial ? "channels" : "neurons"} have a median score of ${neurons.median.toFixed(3)}; ` +
             `${better} of the ${features.length} SAEs shown have a higher median, the highest being <code>${top.label.replace(/^SAE /, "")}</code> at ${top.median.toFixed(3)}. ` +
-            (better > features.length / 2 ? "By this score, most SAEs find features that are more class-specific than the units." : "By this score, most SAEs do not find features more class-specific than the units."),
+            (better > features.length / 2 ? "By this score, most SAEs find features that are more class-specific than the units" : "By this score, most SAEs do not find features more class-specific than the units") +
+            '; this score does not control for sparsity, so it is not evidence on its own: the <a href="./ground-truth.html">ground-truth page</a> measures each SAE against sparsity-matched controls.',
         ),
       );
     }

@@ -187,7 +187,13 @@ export function explainUnits(m: ActivationMatrix, input: ExplanationInput, optio
       if (winner === null || candidate.score > winner.score) winner = candidate;
     };
     const fromAuroc = (kind: ExplanationKind, name: string, auroc: number, binaryIndex: number, classIndex?: number) => {
-      const { score, direction } = aurocScore(auroc, mode);
+      // Most of a unit's ~200 candidates lose: only a possible winner is made into an object.
+      if (Number.isNaN(auroc)) return;
+      const d = 2 * auroc - 1;
+      const score = mode === "either" ? Math.abs(d) : Math.max(0, d);
+      if (!(score <= best[kind])) best[kind] = score;
+      if (winner !== null && !(score > (winner as Candidate).score)) return;
+      const { direction } = aurocScore(auroc, mode);
       consider({ kind, measure: "auroc", name, classIndex, score, statistic: auroc, direction, binary: binaryIndex });
     };
 

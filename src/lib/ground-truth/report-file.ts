@@ -3,7 +3,63 @@
 // written as null and read back as NaN; no field of the file is legitimately null.
 import type { BasisReport, ScoreSetup } from "./basis-report.js";
 
-const FORMAT = "ground-truth-v1";
+const FORMAT = "ground-truth-v3";
+
+/** One training run of a seed study: its metrics on the evaluation set and its ground-truth scores. */
+export interface SeedRun {
+  seed: number;
+  fractionVarianceExplained: number;
+  l0: number;
+  dead: number;
+  /** summarizeExplanations' median best score and share explained, on the test images. */
+  medianScore: number;
+  shareExplained: number;
+  failure?: string;
+}
+
+/** One SAE of the sweep retrained with more seeds (data-loaders/ground-truth/seed-study.ts). */
+export interface SeedStudy {
+  /** The sweep SAE's id (its seed is the first run's). */
+  id: string;
+  architecture: string;
+  basis: "neurons" | "pca" | "ica";
+  runs: SeedRun[];
+  /** PW-MCC of every pair of runs' decoders (Hungarian-matched mean |cos|). */
+  stability: number[];
+}
+
+/** k-sparse probing of one basis: mean test F1 and AUROC over the classes and over the concepts, per k. */
+export interface SparseProbingBasis {
+  id: string;
+  perK: { k: number; classF1: number; conceptF1: number; classAuroc: number; conceptAuroc: number }[];
+}
+
+export interface SparseProbing {
+  ks: number[];
+  /** Class targets ("label = c"). */
+  classes: number;
+  /** The yes/no concept targets. */
+  concepts: string[];
+  setup: Record<string, unknown>;
+  bases: SparseProbingBasis[];
+}
+
+/** Feature absorption of one concept by one SAE (absorption.ts). */
+export interface AbsorptionRow {
+  id: string;
+  architecture: string;
+  basis: "neurons" | "pca" | "ica";
+  concept: string;
+  rate: number;
+  meanAbsorptionFraction: number;
+  falseNegativeRate: number;
+  mainLatents: number[];
+  absorbers: { latent: number; count: number; cosine: number }[];
+  /** Test images with the concept on which the probe is right: the rates' denominator. */
+  images: number;
+  probeF1: number;
+  usable: boolean;
+}
 
 export interface GroundTruthLayer {
   layer: string;
@@ -11,6 +67,10 @@ export interface GroundTruthLayer {
   width: number;
   /** The neurons, PCA, ICA, then each SAE of the layer's 4x grid. */
   bases: BasisReport[];
+  /** The SAEs the probes read, each trained with 5 seeds. */
+  seeds: SeedStudy[];
+  sparseProbing: SparseProbing;
+  absorption: AbsorptionRow[];
 }
 
 export interface GroundTruthFile {

@@ -83,9 +83,9 @@ test("an SAE without its input for the control is refused", () => {
 
 test("the file keeps NaN through JSON and refuses another format", () => {
   const report = basisReport({ id: "neurons", kind: "neurons", basis: "neurons", values: neurons, activeAbove: 0 }, neurons, concepts);
-  const file: GroundTruthFile = { format: groundTruthFormat, model: "m", classNames: ["a", "b"], images: rows, setup: SCORE_SETUP, concepts: { continuous: [], binary: [] }, layers: [{ layer: "relu_1", width: 4, bases: [report] }], seconds: 1 };
+  const file: GroundTruthFile = { format: groundTruthFormat, model: "m", classNames: ["a", "b"], images: rows, setup: SCORE_SETUP, concepts: { continuous: [], binary: [] }, layers: [{ layer: "relu_1", width: 4, bases: [report], seeds: [], sparseProbing: { ks: [1], classes: 2, concepts: [], setup: {}, bases: [] }, absorption: [] }], seconds: 1 };
   const back = parseGroundTruthFile(encodeGroundTruthFile(file), "m.json");
   assert.deepEqual(back, file);
-  assert.throws(() => parseGroundTruthFile('{"format":"other"}', "m.json"), /m\.json: expected a "ground-truth-v1" file, found format "other"/);
+  assert.throws(() => parseGroundTruthFile('{"format":"other"}', "m.json"), /m\.json: expected a "ground-truth-v3" file, found format "other"/);
   assert.throws(() => parseGroundTruthFile("{", "m.json"), /m\.json: not JSON/);
 });
