@@ -7,6 +7,8 @@ import { changes, control, errorCells, html, openPage, openSite, root, rowCells,
 import { distFile, evaluateExportedModel } from "./independent-evaluation.js";
 import { independentConcepts } from "./independent-concepts.js";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
+import { independentPlantedScores } from "./independent-planted.js";
+import { readSafetensors } from "./independent-sae.js";
 
 const dist = join(root, "dist");
 const groundTruthFile = (model: string) => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "ground-truth"), model, ".json"), "utf8"));
@@ -37,6 +39,21 @@ function pairwiseAuroc(values: ArrayLike<number>, positive: (row: number) => boo
 }
 /** A yes/no concept made from a count, over all images: "holes ≥ 1", "endpoints = 2". */
 const YES_NO = /^([a-z]+) (=|≥) (\d+)$/;
+/** The bytes behind one of the page's download links (a blob: URL made in the page). */
+async function downloaded(page: Page, selector: string): Promise<Uint8Array> {
+  const href = await page.locator(selector).getAttribute("href");
+  assert.ok(href, `no link ${selector}`);
+  const base64 = await page.evaluate(async (url) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, href);
+  return new Uint8Array(Buffer.from(base64, "base64"));
+}
+/** The planted benchmark's default d and n (src/lib/planted/spec.ts), and few steps so that a run takes seconds. */
+const PLANTED = { d: 24, n: 96, steps: 400 };
+const ARCHITECTURES = ["l1", "kl", "topk", "batchtopk"];
 const unitRow = (page: Page, unit: number) => rowCells(page.locator("[data-testid=ground-truth-units] table"), page.locator("[data-testid=ground-truth-units] table tbody tr", { has: page.locator(`td:text-is("${unit}")`) }));
 
 describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
@@ -46,7 +63,7 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
 
   before(async () => {
     site = await openSite();
-    ({ page, problems } = await openPage(site, "ground-truth.html?backend=wasm", { timeout: 300_000 }));
+    ({ page, problems } = await openPage(site, `ground-truth.html?backend=wasm&planted-steps=${PLANTED.steps}`, { timeout: 300_000 }));
     await waitForCells(page);
   });
   after(async () => site?.close());
@@ -120,6 +137,48 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
     await control(page, "Basis").locator("select").selectOption("pca");
     await changes(page, "ground-truth-units", units);
     assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test("the planted benchmark trains every architecture, and its MCC agrees with one computed from its downloads", async () => {
+    await page.waitForSelector("[data-testid=planted-table]", { timeout: 300_000 });
+    const mcc: Record<string, number> = {};
+    for (const name of [...ARCHITECTURES, "random"]) {
+      mcc[name] = Number(await page.textContent(`[data-testid=planted-mcc-${name}]`));
+      assert.ok(mcc[name] >= 0 && mcc[name] <= 1, `MCC of ${name}: ${mcc[name]}`);
+    }
+    const tensors = readSafetensors(await downloaded(page, '[data-testid=planted-downloads] a[download="planted-features.safetensors"]'));
+    assert.equal(tensors.directions.length, PLANTED.n * PLANTED.d, "the true directions, n × d");
+    for (const name of ARCHITECTURES) {
+      const decoder = tensors[`${name}.W_dec`];
+      assert.ok(decoder, `no ${name}.W_dec in the download`);
+      const { mcc: truth } = independentPlantedScores(tensors.directions, decoder, PLANTED.n, decoder.length / PLANTED.d, PLANTED.d);
+      assert.ok(Math.abs(truth - mcc[name]) <= 0.0051, `${name}: the page shows MCC ${mcc[name]}, the files give ${truth}`);
+    }
+    assert.deepEqual(await errorCells(page), []);
+    assert.deepEqual(problems, []);
+  });
+
+  test("a planted control retrains and changes the numbers; a bad value gives a message in its cell", async () => {
+    await page.waitForSelector("[data-testid=planted-table]", { timeout: 300_000 });
+    const before = await html(page, "planted-table");
+    await control(page, "Dimensions d").locator("input").fill("16");
+    await page.waitForFunction((old) => {
+      const node = document.querySelector("[data-testid=planted-table]");
+      return node !== null && node.innerHTML !== old;
+    }, before, { timeout: 300_000 });
+    for (const [label, value, message] of [
+      ["Dimensions d", "0", "d must be a whole number ≥ 2, found 0"],
+      ["Mean firing probability", "1.5", "firing.meanProbability must be a probability in (0, 1], found 1.5"],
+      ["Planted features n", "x", 'n must be a whole number between 24 and 1024, found "x"'],
+    ] as const) {
+      const input = control(page, label).locator("input");
+      const good = await input.inputValue();
+      await input.fill(value);
+      await page.waitForFunction((text) => [...document.querySelectorAll(".cell-error")].some((n) => (n.textContent ?? "").includes(text)), message);
+      await input.fill(good);
+      await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
+    }
     assert.deepEqual(problems, []);
   });
 });
