@@ -29,7 +29,7 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
   after(async () => site?.close());
 
   test("every section renders with no error cell and no console error, and the live probe at the build's settings reproduces the build's", async () => {
-    for (const id of ["probe-layer-chart", "probe-model-table", "probe-table", "probe-sparse-chart", "probe-epoch-chart", "probe-weights", "probe-reading"]) {
+    for (const id of ["probe-layer-chart", "probe-model-table", "probe-table", "probe-sparse-chart", "probe-epoch-chart", "probe-weights", "probe-reading", "sparse-probing-chart"]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     await page.waitForSelector("[data-testid=probe-live-table]");
