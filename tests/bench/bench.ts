@@ -16,6 +16,7 @@ import { benchSaeTraining } from "./sae-training.js";
 import { benchSaeSweep } from "./sae-sweep.js";
 import { benchSaeLive } from "./sae-live.js";
 import { benchProbeLive } from "./probe-live.js";
+import { benchPlantedLive } from "./planted-live.js";
 import { withBenchSite } from "./bench-site.js";
 
 interface Row {
@@ -138,6 +139,7 @@ if (!skip.has("sae")) {
   for (const row of await benchSaeLive()) record(row);
 }
 if (!skip.has("probes")) for (const row of await benchProbeLive()) record(row);
+if (!skip.has("planted")) for (const row of await benchPlantedLive()) record(row);
 // The sweep retrains every layer's SAEs from scratch: minutes; BENCH_SKIP=sae-sweep leaves it out.
 if (!skip.has("sae-sweep")) for (const row of (await benchSaeSweep()).rows) record(row);
 if (!skip.has("build")) await buildTimes();

@@ -88,7 +88,7 @@ export function groundTruthReading(file: GroundTruthFile, layer: GroundTruthLaye
   const parts: string[] = [];
   if (neurons) parts.push(`On ${layerName}, the ${neurons.units} neurons have a median best-explanation score of ${f2(neurons.summary.medianScore)}, and ${pct(neurons.summary.shareExplained)} of them reach ${file.setup.threshold}.`);
   parts.push(
-    `Of the ${trained.length} SAEs that trained, ${winners.length} ${winners.length === 1 ? "scores" : "score"} above both of ${winners.length === 1 ? "its" : "their"} sparsity-matched controls by more than the controls' noise` +
+    `Of the ${trained.length} SAEs that trained, ${winners.length === 0 ? "none scores above both of its" : `${winners.length} ${winners.length === 1 ? "scores" : "score"} above both of ${winners.length === 1 ? "its" : "their"}`} sparsity-matched controls by more than the controls' noise` +
       (winners.length > 0 ? ` (${list(winners.map((b) => b.id))})` : "") +
       `; ${withinRandom.length} ${withinRandom.length === 1 ? "is" : "are"} within noise of a random dictionary firing as often, and ${belowRandom.length} below it.`,
   );

@@ -51,8 +51,8 @@ export function sparseProbingReading(layer: GroundTruthLayer, layerName: string)
     return p;
   }
   p.textContent =
-    `With one column (k = ${k}) on ${layerName}, the best neuron reads a class with a mean test F1 of ${f2(neurons.classF1)} and a concept with ${f2(neurons.conceptF1)}; ` +
-    `the best SAE for classes is ${bestClass.id} (${f2(bestClass.at!.classF1)}) and for concepts ${bestConcept.id} (${f2(bestConcept.at!.conceptF1)}). ` +
+    `With one column (k = ${k}) on ${layerName}, each target's best neuron reads the classes with a mean test F1 of ${f2(neurons.classF1)} and the concepts with ${f2(neurons.conceptF1)}; ` +
+    `the SAE whose best latents do best is ${bestClass.id} for the classes (${f2(bestClass.at!.classF1)}) and ${bestConcept.id} for the concepts (${f2(bestConcept.at!.conceptF1)}). ` +
     `Each SAE here is one training run; the seed study above gives the size of a seed's effect on its scores.`;
   return p;
 }
