@@ -5,7 +5,8 @@
 import * as Plot from "@observablehq/plot";
 import type { BasisReport, ControlReport } from "../../lib/ground-truth/basis-report.js";
 import type { GroundTruthFile, GroundTruthLayer } from "../../lib/ground-truth/report-file.js";
-import { marginPhrase } from "../../lib/ground-truth/margin.js";
+import { marginPhrase, widenNoise, type ControlComparison } from "../../lib/ground-truth/margin.js";
+import { seedSpread } from "../../lib/ground-truth/seed-spread.js";
 import { CATEGORICAL_SCHEME, resolveWidth, setTestId } from "../chart-helpers.js";
 
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "n/a");
@@ -15,9 +16,24 @@ export function basisLabel(b: BasisReport): string {
   return b.kind === "sae" ? b.id : b.kind === "neurons" ? "neurons" : b.kind.toUpperCase();
 }
 
-function controlCell(c: ControlReport | undefined): string {
-  if (!c) return "";
-  const { comparison } = c;
+/**
+ * Twice the sd of the SAE's median score over its seeds, where the seed study trained it again
+ * (NaN otherwise): a margin over a control counts only beyond this too.
+ */
+export function seedNoise(layer: GroundTruthLayer, id: string): number {
+  const study = layer.seeds.find((s) => s.id === id);
+  if (!study) return NaN;
+  return 2 * seedSpread(study.runs.filter((r) => !r.failure).map((r) => r.medianScore)).sd;
+}
+
+/** The SAE's comparison with a control, its noise widened by the seed spread where there is one. */
+export function comparisonOf(layer: GroundTruthLayer, b: BasisReport, control: "randomDictionary" | "thresholdedNeurons"): ControlComparison | null {
+  const c = b.controls?.[control];
+  return c ? widenNoise(c.comparison, seedNoise(layer, b.id)) : null;
+}
+
+function controlCell(c: ControlReport | undefined, comparison: ControlComparison | null): string {
+  if (!c || !comparison) return "";
   const spread = comparison.controlMedians.length > 1 ? ` (${f2(comparison.controlSpread.min)}–${f2(comparison.controlSpread.max)})` : "";
   return `${f2(comparison.controlMedian)}${spread}: ${comparison.beyondNoise ? `${comparison.margin > 0 ? "+" : "−"}${Math.abs(comparison.margin).toFixed(2)}` : "within noise"}`;
 }
@@ -32,8 +48,8 @@ export function basisRows(layer: GroundTruthLayer, threshold: number): Record<st
     "Median score": f2(b.summary.medianScore),
     [`Explained (≥ ${threshold})`]: pct(b.summary.shareExplained),
     "Class / concept / in class": `${b.summary.kinds.class} / ${b.summary.kinds.concept} / ${b.summary.kinds["concept-in-class"]}`,
-    "Random dictionary": controlCell(b.controls?.randomDictionary),
-    "Thresholded neurons": controlCell(b.controls?.thresholdedNeurons),
+    "Random dictionary": controlCell(b.controls?.randomDictionary, comparisonOf(layer, b, "randomDictionary")),
+    "Thresholded neurons": controlCell(b.controls?.thresholdedNeurons, comparisonOf(layer, b, "thresholdedNeurons")),
     Note: b.failure ? `training failed: ${b.failure}` : "",
   }));
 }
@@ -77,22 +93,23 @@ export function groundTruthReading(file: GroundTruthFile, layer: GroundTruthLaye
   const saes = layer.bases.filter((b) => b.kind === "sae");
   const failed = saes.filter((b) => b.failure);
   const trained = saes.filter((b) => !b.failure);
-  const beats = (b: BasisReport) => {
-    const c = b.controls;
-    return c !== undefined && c.randomDictionary.comparison.beyondNoise && c.randomDictionary.comparison.margin > 0 && c.thresholdedNeurons.comparison.beyondNoise && c.thresholdedNeurons.comparison.margin > 0;
-  };
-  const winners = trained.filter(beats);
-  const belowRandom = trained.filter((b) => b.controls && b.controls.randomDictionary.comparison.beyondNoise && b.controls.randomDictionary.comparison.margin < 0);
-  const withinRandom = trained.filter((b) => b.controls && !b.controls.randomDictionary.comparison.beyondNoise);
-  const best = [...trained].sort((a, b) => (b.controls?.randomDictionary.comparison.margin ?? -Infinity) - (a.controls?.randomDictionary.comparison.margin ?? -Infinity))[0];
+  const random = (b: BasisReport) => comparisonOf(layer, b, "randomDictionary");
+  const thresholded = (b: BasisReport) => comparisonOf(layer, b, "thresholdedNeurons");
+  const above = (c: ControlComparison | null) => c !== null && c.beyondNoise && c.margin > 0;
+  const winners = trained.filter((b) => above(random(b)) && above(thresholded(b)));
+  const belowRandom = trained.filter((b) => { const c = random(b); return c !== null && c.beyondNoise && c.margin < 0; });
+  const withinRandom = trained.filter((b) => { const c = random(b); return c !== null && !c.beyondNoise; });
+  const best = [...trained].sort((a, b) => (random(b)?.margin ?? -Infinity) - (random(a)?.margin ?? -Infinity))[0];
   const parts: string[] = [];
   if (neurons) parts.push(`On ${layerName}, the ${neurons.units} neurons have a median best-explanation score of ${f2(neurons.summary.medianScore)}, and ${pct(neurons.summary.shareExplained)} of them reach ${file.setup.threshold}.`);
   parts.push(
-    `Of the ${trained.length} SAEs that trained, ${winners.length === 0 ? "none scores above both of its" : `${winners.length} ${winners.length === 1 ? "scores" : "score"} above both of ${winners.length === 1 ? "its" : "their"}`} sparsity-matched controls by more than the controls' noise` +
+    `Of the ${trained.length} SAEs that trained, ${winners.length === 0 ? "none scores above both of its" : `${winners.length} ${winners.length === 1 ? "scores" : "score"} above both of ${winners.length === 1 ? "its" : "their"}`} sparsity-matched controls by more than the noise (the controls' spread, and the seeds' where the SAE was trained again)` +
       (winners.length > 0 ? ` (${list(winners.map((b) => b.id))})` : "") +
       `; ${withinRandom.length} ${withinRandom.length === 1 ? "is" : "are"} within noise of a random dictionary firing as often, and ${belowRandom.length} below it.`,
   );
-  if (best?.controls) parts.push(`The largest margin over the random dictionary is ${best.id}'s: ${marginPhrase(best.controls.randomDictionary.comparison, { control: "random dictionary" })}, and ${marginPhrase(best.controls.thresholdedNeurons.comparison, { control: "thresholded neurons" })}.`);
+  const bestRandom = best ? random(best) : null;
+  const bestThresholded = best ? thresholded(best) : null;
+  if (best && bestRandom && bestThresholded) parts.push(`The largest margin over the random dictionary is ${best.id}'s: ${marginPhrase(bestRandom, { control: "random dictionary" })}, and ${marginPhrase(bestThresholded, { control: "thresholded neurons" })}.`);
   if (failed.length > 0) parts.push(`${list(failed.map((b) => `${b.id} (${b.failure})`))} failed to train and ${failed.length === 1 ? "is" : "are"} left out of this reading.`);
   p.textContent = parts.join(" ");
   return p;

@@ -94,3 +94,14 @@ export function controlDetail(c: ControlComparison, digits = 2): string {
 function isListOfRuns(controls: ArrayLike<number> | readonly ArrayLike<number>[]): controls is readonly ArrayLike<number>[] {
   return Array.isArray(controls) && (controls.length === 0 || typeof controls[0] !== "number");
 }
+
+/**
+ * The comparison with a wider noise floor: `extra` is another source of noise in the same units,
+ * such as twice the sd of the basis's own median over training seeds. NaN `extra` (no seeds to
+ * measure) leaves it as it is.
+ */
+export function widenNoise(c: ControlComparison, extra: number): ControlComparison {
+  if (!Number.isFinite(extra)) return c;
+  const noise = Math.max(c.noise, extra);
+  return { ...c, noise, beyondNoise: Math.abs(c.margin) > noise };
+}

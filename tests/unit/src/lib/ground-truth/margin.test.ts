@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { compareToControl, controlDetail, marginPhrase } from "../../../../../src/lib/ground-truth/margin.js";
+import { compareToControl, controlDetail, marginPhrase, widenNoise } from "../../../../../src/lib/ground-truth/margin.js";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} ≠ ${b}`);
 
@@ -43,4 +43,15 @@ describe("compareToControl", () => {
     assert.equal(c.beyondNoise, false);
     assert.match(marginPhrase(c), /not comparable/);
   });
+});
+
+test("widenNoise raises the noise floor and re-decides beyondNoise; NaN leaves it alone", () => {
+  const c = compareToControl([0.5, 0.5, 0.5], [[0.4, 0.4], [0.42, 0.42], [0.41, 0.41]]);
+  assert.ok(Math.abs(c.margin - 0.09) < 1e-12);
+  assert.equal(c.beyondNoise, true);
+  const wide = widenNoise(c, 0.1);
+  assert.equal(wide.noise, 0.1);
+  assert.equal(wide.beyondNoise, false);
+  assert.equal(widenNoise(c, 0.01).noise, c.noise, "a smaller extra noise changes nothing");
+  assert.equal(widenNoise(c, NaN), c);
 });
