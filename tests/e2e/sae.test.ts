@@ -37,7 +37,7 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
 
   test("every section renders with no error cell and no console error", async () => {
     await page.waitForSelector("[data-testid=feature-inversion]");
-    for (const id of ["sae-pareto", "sae-table", "sae-downloads", "sae-live", "feature-density", "feature-top-images", "feature-class-mass", "feature-logit-effect", "feature-inversion", "steering-summary", "sae-reading"]) {
+    for (const id of ["sae-pareto", "sae-table", "sae-downloads", "sae-live", "feature-density", "feature-top-images", "feature-class-mass", "feature-logit-effect", "feature-inversion", "steering-summary", "sae-reading", "sae-ground-truth-bases"]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     assert.deepEqual(await errorCells(page), []);
