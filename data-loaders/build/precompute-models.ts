@@ -18,8 +18,9 @@ import { probeResults } from "../probes/probe-results.js";
 import { testConceptsCsv } from "../concepts/test-concepts.js";
 import { groundTruthResults } from "../ground-truth/ground-truth-results.js";
 import { SCORED_LAYERS } from "../../src/lib/ground-truth/scored-layers.js";
+import { plantedBuildDir } from "../planted/build-run.js";
 
-export type JobKind = "model" | "SAE sweep" | "probes" | "concepts" | "ground truth";
+export type JobKind = "model" | "SAE sweep" | "probes" | "concepts" | "ground truth" | "planted benchmark";
 
 export interface PrecomputeJob {
   /** "baseline-mlp", "baseline-mlp/relu_1" for an SAE sweep, "probes/baseline-mlp"; prefixes the job's log lines. */
@@ -56,7 +57,7 @@ export interface JobTiming {
  * full grids, then spatial layers, whose evaluation runs the conv layers on every test image),
  * then each model's probes after its sweeps (they read the SAEs' codes); the test images'
  * concepts (no model needed), and the ground-truth scores of each scored model after its scored
- * layers' sweeps and the concepts.
+ * layers' sweeps and the concepts; and the planted-feature benchmark's run (synthetic data, no model).
  */
 export function precomputeJobs(models: readonly ModelEntry[] = MODELS): PrecomputeJob[] {
   const modelJobs: PrecomputeJob[] = models.map((m) => ({
@@ -103,7 +104,15 @@ export function precomputeJobs(models: readonly ModelEntry[] = MODELS): Precompu
       after: [m.name, ...SCORED_LAYERS[m.name].map((layer) => `${m.name}/${layer}`), conceptsJob.label],
       cached: () => allCached(() => groundTruthResults(m.name)),
     }));
-  return [...modelJobs, conceptsJob, ...saeJobs, ...probeJobs, ...groundTruthJobs];
+  const plantedJob: PrecomputeJob = {
+    label: "planted",
+    kind: "planted benchmark",
+    script: "data-loaders/planted/produce-planted.ts",
+    args: [],
+    after: [],
+    cached: () => allCached(() => plantedBuildDir()),
+  };
+  return [...modelJobs, conceptsJob, plantedJob, ...saeJobs, ...probeJobs, ...groundTruthJobs];
 }
 
 /** Runs one job's script; rejects with the job's own error message. */
@@ -213,7 +222,7 @@ export async function precomputeModels(options: PrecomputeOptions): Promise<void
   const count = (list: readonly PrecomputeJob[], kind: JobKind) => list.filter((j) => j.kind === kind).length;
   const made = (kind: JobKind) => `${count(toRun, kind)} of ${count(jobs, kind)}`;
   log(
-    `models: ${made("model")} trained, ${made("SAE sweep")} layers' SAE sweeps, ${made("probes")} models' probes, ${made("concepts")} concept tables and ${made("ground truth")} models' ground-truth scores made (the rest were in the artifact cache) ` +
+    `models: ${made("model")} trained, ${made("SAE sweep")} layers' SAE sweeps, ${made("probes")} models' probes, ${made("concepts")} concept tables, ${made("ground truth")} models' ground-truth scores and ${made("planted benchmark")} planted benchmark runs made (the rest were in the artifact cache) ` +
       `in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
 }

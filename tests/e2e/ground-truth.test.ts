@@ -159,6 +159,23 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
     assert.deepEqual(problems, []);
   });
 
+  test("the build's planted run is on the page, and its MCCs agree with ones computed from its exported files", async () => {
+    await page.waitForSelector("[data-testid=planted-build-table]");
+    const dir = join(dist, "_file", "data", "planted");
+    const run = JSON.parse(readFileSync(distFile(dir, "run", ".json"), "utf8"));
+    const tensors = readSafetensors(new Uint8Array(readFileSync(distFile(dir, "features", ".safetensors"))));
+    const { n, d } = run.spec;
+    for (const row of run.rows) {
+      const decoder = tensors[`${row.architecture}.W_dec`];
+      assert.ok(decoder, `no ${row.architecture}.W_dec in the build's file`);
+      const { mcc, meanMaxCos } = independentPlantedScores(tensors.directions, decoder, n, decoder.length / d, d);
+      assert.ok(Math.abs(mcc - row.mcc) < 1e-4, `${row.architecture}: run.json says MCC ${row.mcc}, the files give ${mcc}`);
+      assert.ok(Math.abs(meanMaxCos - row.meanMaxCos) < 1e-4, `${row.architecture}: mean max |cos| ${row.meanMaxCos} against ${meanMaxCos}`);
+      const cells = await rowCells(page.locator("[data-testid=planted-build-table] table"), page.locator("[data-testid=planted-build-table] table tbody tr", { has: page.locator(`td:text-is("${row.architecture}")`) }));
+      assert.equal(cells.MCC, row.mcc.toFixed(2));
+    }
+  });
+
   test("a planted control retrains and changes the numbers; a bad value gives a message in its cell", async () => {
     await page.waitForSelector("[data-testid=planted-table]", { timeout: 300_000 });
     const before = await html(page, "planted-table");

@@ -2,3 +2,4 @@
 // (run.ts) and what it shows (views.ts).
 export * from "./run.js";
 export * from "./views.js";
+export * from "./build-run-view.js";

@@ -6,6 +6,7 @@
 // width as the null to beat.
 import { SAE_ARCHITECTURES, saeConfig, type SaeArchitecture } from "../../lib/sae/config.js";
 import {
+  PLANTED_CONTROL_SEED,
   PLANTED_DEFAULT_STEPS,
   plantedInputs,
   plantedRunFiles,
@@ -85,8 +86,7 @@ export type PlantedProgress = {
 
 export type PlantedStep = { state: "error"; error: string } | { state: "progress"; progress: PlantedProgress } | { state: "done"; result: PlantedResult };
 
-/** The seed of the random control's dictionary (any fixed number: the control must not change between runs). */
-export const PLANTED_CONTROL_SEED = 7;
+export { PLANTED_CONTROL_SEED };
 
 /** A main-thread pause: lets the page paint and handle input between pieces of scoring. */
 const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

@@ -28,6 +28,7 @@ describe("precompute jobs", () => {
     assert.deepEqual(cnn.args, ["--model=cnn"]);
     const concepts = jobs.filter((j) => j.kind === "concepts");
     assert.deepEqual(concepts.map((j) => [j.label, j.after.length]), [["concepts", 0]]);
+    assert.deepEqual(jobs.filter((j) => j.kind === "planted benchmark").map((j) => [j.label, j.after.length]), [["planted", 0]]);
     const groundTruth = jobs.filter((j) => j.kind === "ground truth");
     assert.deepEqual(groundTruth.map((j) => j.label), ["ground-truth/cnn", "ground-truth/baseline-mlp"], "the scored models, in registry order");
     const baseline = groundTruth.find((j) => j.label === "ground-truth/baseline-mlp") as PrecomputeJob;
