@@ -10,6 +10,8 @@ import { fetchKernels, TRAINING_KERNELS } from "../lib/wasm/kernels.js";
 import type { ActivationMatrix } from "../lib/analysis/types.js";
 import type { SaeWeights } from "../lib/sae/weights.js";
 import type { TrainingPoint } from "../lib/sae/train.js";
+import { plantFeatures, type PlantedData } from "../lib/planted/generate.js";
+import type { PlantedSpec } from "../lib/planted/spec.js";
 
 export interface LiveProgress extends TrainingMetrics {
   step: number;
@@ -40,6 +42,10 @@ async function useBackend(preferred: string, wasmPaths: Record<string, string>):
 }
 
 const api = {
+  /** The planted benchmark's synthetic activations: a few hundred ms of work kept off the page's main thread. */
+  plant(spec: PlantedSpec): PlantedData {
+    return plantFeatures(spec);
+  },
   async train(data: ActivationMatrix, input: SaeConfigInput, backend: string, wasmPaths: Record<string, string>, onProgress?: (progress: LiveProgress) => void): Promise<LiveResult> {
     const active = await useBackend(backend, wasmPaths);
     const config = saeConfig(input);
