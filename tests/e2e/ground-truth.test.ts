@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright";
-import { changes, control, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
+import { changes, control, downloadedBytes, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
 import { distFile, evaluateExportedModel } from "./independent-evaluation.js";
 import { independentConcepts } from "./independent-concepts.js";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
@@ -39,18 +39,6 @@ function pairwiseAuroc(values: ArrayLike<number>, positive: (row: number) => boo
 }
 /** A yes/no concept made from a count, over all images: "holes ≥ 1", "endpoints = 2". */
 const YES_NO = /^([a-z]+) (=|≥) (\d+)$/;
-/** The bytes behind one of the page's download links (a blob: URL made in the page). */
-async function downloaded(page: Page, selector: string): Promise<Uint8Array> {
-  const href = await page.locator(selector).getAttribute("href");
-  assert.ok(href, `no link ${selector}`);
-  const base64 = await page.evaluate(async (url) => {
-    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-    let text = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(text);
-  }, href);
-  return new Uint8Array(Buffer.from(base64, "base64"));
-}
 /** The planted benchmark's default d and n (src/lib/planted/spec.ts), and few steps so that a run takes seconds. */
 const PLANTED = { d: 24, n: 96, steps: 400 };
 const ARCHITECTURES = ["l1", "kl", "topk", "batchtopk"];
@@ -147,7 +135,7 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
       mcc[name] = Number(await page.textContent(`[data-testid=planted-mcc-${name}]`));
       assert.ok(mcc[name] >= 0 && mcc[name] <= 1, `MCC of ${name}: ${mcc[name]}`);
     }
-    const tensors = readSafetensors(await downloaded(page, '[data-testid=planted-downloads] a[download="planted-features.safetensors"]'));
+    const tensors = readSafetensors(await downloadedBytes(page, '[data-testid=planted-downloads] a[download="planted-features.safetensors"]'));
     assert.equal(tensors.directions.length, PLANTED.n * PLANTED.d, "the true directions, n × d");
     for (const name of ARCHITECTURES) {
       const decoder = tensors[`${name}.W_dec`];

@@ -85,3 +85,16 @@ export async function rowCells(table: Locator, row: Locator): Promise<Record<str
   const offset = cells.length - headers.length;
   return Object.fromEntries(headers.map((h, i) => [h, cells[i + offset] ?? ""]).filter(([h]) => h !== ""));
 }
+
+/** The bytes behind a download link of the page (a blob: URL made in the page) that `selector` finds. */
+export async function downloadedBytes(page: Page, selector: string): Promise<Uint8Array> {
+  const href = await page.locator(selector).first().getAttribute("href");
+  if (!href) throw new Error(`no download link ${selector} on the page`);
+  const base64 = await page.evaluate(async (url) => {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, href);
+  return new Uint8Array(Buffer.from(base64, "base64"));
+}

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Page } from "playwright";
-import { changes, control, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
+import { changes, control, downloadedBytes, errorCells, html, openPage, openSite, root, rowCells, type Site, waitForCells } from "./harness.js";
 import { independentSaeMetrics } from "./independent-sae.js";
 import { join } from "node:path";
 
@@ -10,18 +10,8 @@ const pct = (x: number, digits: number) => `${(100 * x).toFixed(digits)}%`;
 const tableRow = (page: Page, id: string) =>
   rowCells(page.locator("[data-testid=sae-table] table"), page.locator("[data-testid=sae-table] table tbody tr", { has: page.locator(`td:text-is("${id}")`) }));
 const selected = (page: Page, label: string) => control(page, label).locator("select option:checked").textContent();
-/** The bytes behind one of the page's download links (a blob: URL made in the page). */
-async function downloaded(page: Page, suffix: string): Promise<Uint8Array> {
-  const href = await page.locator(`[data-testid=sae-downloads] a[download$="${suffix}"]`).getAttribute("href");
-  assert.ok(href, `no ${suffix} link`);
-  const base64 = await page.evaluate(async (url) => {
-    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-    let text = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return btoa(text);
-  }, href);
-  return new Uint8Array(Buffer.from(base64, "base64"));
-}
+/** The bytes behind one of the page's download links (the one whose file name ends in `suffix`). */
+const downloaded = (page: Page, suffix: string) => downloadedBytes(page, `[data-testid=sae-downloads] a[download$="${suffix}"]`);
 
 describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
   let site: Site;
