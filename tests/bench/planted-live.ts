@@ -1,14 +1,14 @@
 // The ground-truth page's live planted-feature benchmark in Chromium against the built site, per
 // tfjs backend, at the page's defaults (d 24, n 96, 20,000 samples, every architecture at its
 // default steps): the wall time from asking for the run to the results table, and the page's own
-// account of it (training backend, planting and total seconds).
+// account of it (training backend, planting and total seconds). BENCH_BACKENDS=wasm,cpu picks the backends.
 // Part of `npm run bench`; also runs alone: `npx tsx tests/bench/planted-live.ts`.
 import { pathToFileURL } from "node:url";
 import { PLANTED_DEFAULT_STEPS } from "../../src/lib/planted/benchmark.js";
 import type { BenchRow } from "./sae-training.js";
 import { withBenchSite } from "./bench-site.js";
 
-const BACKENDS = ["wasm", "cpu", "webgpu"] as const;
+const BACKENDS = (process.env.BENCH_BACKENDS?.split(",") ?? ["wasm", "cpu", "webgpu"]) as readonly string[];
 
 export async function benchPlantedLive(log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
