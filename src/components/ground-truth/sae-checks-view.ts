@@ -3,6 +3,7 @@
 // SAE's main "closed loop" latents stay silent on an image with a loop while another latent fires.
 import * as Plot from "@observablehq/plot";
 import type { GroundTruthLayer } from "../../lib/ground-truth/report-file.js";
+import { ABSORPTION_SETUP } from "../../lib/ground-truth/absorption.js";
 import { CATEGORICAL_SCHEME, resolveWidth, setTestId } from "../chart-helpers.js";
 
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "n/a");
@@ -68,6 +69,6 @@ export function absorptionTableRows(layer: GroundTruthLayer): Record<string, unk
     "Main latents silent": pct(a.falseNegativeRate),
     "Top absorbers (images, cos)": a.absorbers.map((b) => `${b.latent} (${b.count}, ${b.cosine.toFixed(2)})`).join("; "),
     "Probe F1": f2(a.probeF1),
-    Note: a.usable ? "" : "probe F1 below 0.6: SAEBench would not score it",
+    Note: a.usable ? "" : `probe F1 below ${ABSORPTION_SETUP.minProbeF1}: SAEBench would not score it`,
   }));
 }
