@@ -11,7 +11,8 @@ import { layerActivations } from "../../data-loaders/sae/layer-activations.js";
 import { kernelModule } from "../../data-loaders/training/kernels/build-kernels.js";
 import { initTrainingBackend } from "../../data-loaders/training/node-backend.js";
 import type { ActivationMatrix } from "../../src/lib/analysis/types.js";
-import { saeConfig, type SaeArchitecture, type SaeConfigInput } from "../../src/lib/sae/config.js";
+import { SAE_ARCHITECTURES, saeConfig, type SaeArchitecture, type SaeConfigInput } from "../../src/lib/sae/config.js";
+import { sparsitySettings } from "../../src/lib/sae/sweep.js";
 import { trainSae } from "../../src/lib/sae/train.js";
 import { runPytorch } from "./pytorch.js";
 
@@ -28,20 +29,13 @@ const D_SAE = 256;
 const BATCH = 256;
 const STEPS = 1000;
 
-const SPARSITY: Record<SaeArchitecture, Partial<SaeConfigInput>> = {
-  l1: { l1Coefficient: 2 },
-  kl: { rho: 0.05, beta: 0.1 },
-  topk: { k: 4 },
-  batchtopk: { k: 4 },
-};
-
 /**
  * Steps per second between the first and the last progress report, so that set-up (the
  * geometric median, the first kernel compilations) is left out.
  */
 async function stepsPerSecond(architecture: SaeArchitecture, data: ActivationMatrix, kernels: WebAssembly.Module | undefined): Promise<number> {
   const { tf } = await initTrainingBackend({ backend: "wasm" });
-  const config = saeConfig({ architecture, dIn: data.cols, dSae: D_SAE, batchSize: BATCH, steps: STEPS, ...SPARSITY[architecture] } as SaeConfigInput);
+  const config = saeConfig({ architecture, dIn: data.cols, dSae: D_SAE, batchSize: BATCH, steps: STEPS, ...sparsitySettings(architecture)[0] } as SaeConfigInput);
   const reports: { step: number; at: number }[] = [];
   await trainSae(tf, data, config, { onProgress: (step) => void reports.push({ step, at: performance.now() }) }, { kernels });
   const first = reports[0];
@@ -59,7 +53,7 @@ export async function benchSaeTraining(log: (line: string) => void = (line) => v
     log(`${row.what}: ${Number.isNaN(row.value) ? "n/a" : row.value.toFixed(2)} ${row.unit}${row.note ? ` (${row.note})` : ""}`);
   };
   const fused = new Map<SaeArchitecture, number>();
-  for (const architecture of ["l1", "kl", "topk", "batchtopk"] as const) {
+  for (const architecture of SAE_ARCHITECTURES) {
     const tfjs = await stepsPerSecond(architecture, data, undefined);
     record({ what: `SAE training, ${architecture}, tfjs wasm`, value: tfjs, unit: "steps/s", note: shape });
     const ours = await stepsPerSecond(architecture, data, kernels);

@@ -8,7 +8,7 @@ import type { ImageSet } from "../../lib/dataset-files.js";
 import type { Network } from "../../lib/network/network.js";
 import { uploadNetwork } from "../../lib/network/tensor-network.js";
 import { SAE_ARCHITECTURES, checkSaeConfig, saeConfig, type SaeArchitecture, type SaeConfig, type SaeConfigInput } from "../../lib/sae/config.js";
-import { SPARSITY_SETTINGS } from "../../lib/sae/sweep.js";
+import { architecture as architectureNamed, DEFAULT_LIVE_ARCHITECTURE } from "../../lib/sae/architectures/index.js";
 import { evaluateSae } from "../../lib/sae/evaluate.js";
 import { sweepMetrics } from "../../lib/sae/sweep-metrics.js";
 import { uploadSae } from "../../lib/sae/encode.js";
@@ -31,17 +31,12 @@ export interface LiveControls {
   steps: Control<string | number>;
 }
 
-/** What the sparsity box means for each architecture (the KL's β is fixed at the sweep's). */
-export const SPARSITY_MEANING: Record<SaeArchitecture, string> = {
-  l1: "the L1 coefficient λ",
-  kl: `the target rate ρ (β = ${(SPARSITY_SETTINGS.kl[0] as { beta: number }).beta})`,
-  topk: "k, the latents kept per input",
-  batchtopk: "k, the latents kept per input on average over a batch",
-};
+/** What the sparsity box means for each architecture. */
+export const SPARSITY_MEANING = Object.fromEntries(SAE_ARCHITECTURES.map((name) => [name, architectureNamed(name).live.meaning])) as Record<SaeArchitecture, string>;
 
 export function liveControls(dIn: number): LiveControls {
   return {
-    architecture: selectControl({ label: "Architecture", options: SAE_ARCHITECTURES, value: "topk", key: "live-arch" }),
+    architecture: selectControl({ label: "Architecture", options: SAE_ARCHITECTURES, value: DEFAULT_LIVE_ARCHITECTURE, key: "live-arch" }),
     latents: textControl({ label: "Latents", value: String(8 * dIn), numeric: true, key: "live-latents" }),
     sparsity: textControl({ label: "Sparsity", value: "4", numeric: true, key: "live-sparsity" }),
     steps: textControl({ label: "Steps", value: "1000", numeric: true, key: "live-steps" }),
@@ -51,38 +46,19 @@ export function liveControls(dIn: number): LiveControls {
 /** The largest dictionary the page trains live: 64 latents per input dimension. */
 const MAX_LIVE_EXPANSION = 64;
 
-/** The allowed range of the sparsity control for each architecture, in the reader's words. */
-function sparsityRule(architecture: SaeArchitecture, dSae: number): NumberRule {
-  const label = `Sparsity (${SPARSITY_MEANING[architecture]})`;
-  switch (architecture) {
-    case "l1":
-      return { label, min: 0, max: 100 };
-    case "kl":
-      // ρ is a firing rate of sigmoid codes: the ends 0 and 1 are refused below.
-      return { label, min: 0, max: 1 };
-    default:
-      return { label, min: 1, max: dSae, integer: true };
-  }
-}
-
 /** The config the controls describe, or a message about the first bad value. */
 export function liveConfig(dIn: number, architecture: SaeArchitecture, latents: unknown, sparsity: unknown, steps: unknown): SaeConfig | { error: string } {
   const checkedSteps = checkNumberInput(steps, { label: "Steps", min: 1, max: 100_000, integer: true });
   if (checkedSteps.error !== null) return { error: checkedSteps.error };
   const dSae = checkNumberInput(latents, { label: "Latents", min: 1, max: MAX_LIVE_EXPANSION * dIn, integer: true });
   if (dSae.error !== null) return { error: dSae.error };
-  const rule = sparsityRule(architecture, dSae.value);
+  const { live } = architectureNamed(architecture);
+  const rule: NumberRule = { label: `Sparsity (${live.meaning})`, ...live.rule(dSae.value) };
   const setting = checkNumberInput(sparsity, rule);
   if (setting.error !== null) return { error: setting.error };
-  if (architecture === "kl" && (setting.value === 0 || setting.value === 1)) return { error: `${rule.label} must be strictly between 0 and 1 (a sigmoid code's firing rate); found ${setting.value}.` };
-  const kl = SPARSITY_SETTINGS.kl[0] as { beta: number };
-  const common = { dIn, dSae: dSae.value, steps: checkedSteps.value, seed: 1 };
-  const input: SaeConfigInput =
-    architecture === "l1"
-      ? { architecture, ...common, l1Coefficient: setting.value }
-      : architecture === "kl"
-        ? { architecture, ...common, rho: setting.value, beta: kl.beta }
-        : { architecture, ...common, k: setting.value };
+  const refused = live.refuse?.(setting.value) ?? null;
+  if (refused !== null) return { error: `${rule.label} ${refused}` };
+  const input = { architecture, dIn, dSae: dSae.value, steps: checkedSteps.value, seed: 1, ...live.sparsity(setting.value) } as SaeConfigInput;
   try {
     const config = saeConfig(input);
     const problem = checkSaeConfig(config);

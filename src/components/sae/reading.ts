@@ -2,6 +2,7 @@
 // sweep file and the monosemanticity scores, so the text stays true for any model, layer and dataset.
 import type { SweepFile, SweepFileSae } from "../../lib/sae/sweep-file.js";
 import type { ScoredGroup } from "./semantics.js";
+import { architecture } from "../../lib/sae/architectures/index.js";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -22,24 +23,26 @@ function paragraph(html: string): HTMLParagraphElement {
 export function readSweep(sweep: SweepFile, groups: ScoredGroup[] | null): Element {
   const box = document.createElement("div");
   box.dataset.testid = "sae-reading";
-  // A sigmoid (kl) code is never exactly 0: its L0 counts codes above 0.5, while its
-  // reconstruction uses every code, so it does not compete on sparsity with the others.
-  const sparse = sweep.saes.filter((s) => s.config.architecture !== "kl" && s.metrics.l0 <= 4);
-  const klCount = sweep.saes.filter((s) => s.config.architecture === "kl").length;
-  const klNote = klCount > 0 ? ` (the ${klCount} kl SAEs are left out: their sigmoid codes are never exactly 0, and their reconstructions use the small codes that their L0 does not count)` : "";
+  // A code that is never exactly 0 (a sigmoid's) is counted in L0 above a line only, while the
+  // reconstruction uses every code, so such an SAE does not compete on sparsity with the others.
+  const exact = (s: SweepFileSae) => architecture(s.config.architecture).exactZeros;
+  const sparse = sweep.saes.filter((s) => exact(s) && s.metrics.l0 <= 4);
+  const inexact = sweep.saes.filter((s) => !exact(s));
+  const names = [...new Set(inexact.map((s) => s.config.architecture))].join(" and ");
+  const excludedNote = inexact.length > 0 ? ` (the ${inexact.length} ${names} SAEs are left out: their codes are never exactly 0, and their reconstructions use the small codes that their L0 does not count)` : "";
   const bestFve = best(sparse, (s) => s.metrics.fractionVarianceExplained);
   const bestRecovered = best(sparse, (s) => s.metrics.lossRecoveredMean);
   if (bestFve && bestRecovered) {
     box.append(
       paragraph(
-        `<strong>Sparsity against fidelity.</strong> Among the ${sparse.length} SAEs of ${sweep.layer} that use at most 4 latents per input on average${klNote}, ` +
+        `<strong>Sparsity against fidelity.</strong> Among the ${sparse.length} SAEs of ${sweep.layer} that use at most 4 latents per input on average${excludedNote}, ` +
           `the most faithful reconstruction is <code>${bestFve.id}</code> (L0 ${bestFve.metrics.l0.toFixed(2)}, ${pct(bestFve.metrics.fractionVarianceExplained)} of the variance explained), ` +
           `and the most useful to the network is <code>${bestRecovered.id}</code> (L0 ${bestRecovered.metrics.l0.toFixed(2)}, ${pct(bestRecovered.metrics.lossRecoveredMean)} of the loss recovered against mean ablation, ` +
           `accuracy ${pct(bestRecovered.metrics.accuracy)} spliced against ${pct(bestRecovered.metrics.originalAccuracy)} unmodified).`,
       ),
     );
   } else {
-    box.append(paragraph(`No SAE of ${sweep.layer} uses at most 4 latents per input on average${klNote}.`));
+    box.append(paragraph(`No SAE of ${sweep.layer} uses at most 4 latents per input on average${excludedNote}.`));
   }
   const byMultiple = new Map<number, SweepFileSae[]>();
   for (const s of sweep.saes.filter((s) => s.basis === "neurons")) {

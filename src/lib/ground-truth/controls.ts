@@ -14,7 +14,7 @@ import type { ActivationMatrix } from "../analysis/types.js";
 import { assertActivationMatrix, assertFiniteActivations, assertNonNegativeInteger, assertPositiveInteger } from "../analysis/validate.js";
 import { gaussian, mulberry32 } from "../random.js";
 // The smallest normal float32: the floor of a code that must fire but sits at its threshold.
-import { SMALLEST_POSITIVE } from "../sae/encode.js";
+import { SMALLEST_POSITIVE } from "../sae/architectures/selection.js";
 
 /** dSae unit directions over `dIn` inputs, as a row-major [dIn, dSae] matrix (column j = direction j). */
 export function randomDirections(dIn: number, dSae: number, seed: number): Float64Array {

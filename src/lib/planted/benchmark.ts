@@ -21,7 +21,7 @@ import { argsortAscending, averageRanks } from "../ground-truth/ranks.js";
 import { randomDictionaryCodes, randomDirections } from "../ground-truth/controls.js";
 import { spearman } from "../ground-truth/spearman.js";
 import { SAE_ARCHITECTURES, activeAbove, type SaeArchitecture, type SaeConfigInput } from "../sae/config.js";
-import { SPARSITY_SETTINGS } from "../sae/sweep.js";
+import { architecture } from "../sae/architectures/index.js";
 import { encodeReference } from "../sae/encode.js";
 import { encodeSafetensors, type SafetensorsTensor } from "../sae/safetensors.js";
 import { checkSaeWeights, type SaeWeights } from "../sae/weights.js";
@@ -349,32 +349,20 @@ export const PLANTED_DEFAULT_STEPS = 10_000;
 /** The seed of the random control's dictionary (any fixed number: the control must not change between runs). */
 export const PLANTED_CONTROL_SEED = 7;
 
-/** L1's λ: on the default spec (after mean-norm scaling) λ 3 gave L0 4.6 against the true 4.8; λ 1 gave 13. */
-export const PLANTED_L1_COEFFICIENT = 3;
-
 /** Every SAE's width: n rounded up to a multiple of 4 (the fused wasm step needs one), so at least one latent per feature. */
 export const plantedDictionarySize = (n: number): number => 4 * Math.ceil(n / 4);
 
 /**
- * The SAE the benchmark trains for an architecture: dSae = plantedDictionarySize(n); sparsity set
- * from the truth where the architecture has a natural knob: k = the true mean L0 for topk and
- * batchtopk (trueMeanL0, the control's k too), the KL target rate ρ = the mean firing probability
- * (kept below 1) with the sweep's β, and L1's λ = PLANTED_L1_COEFFICIENT. Everything else is
- * SAE_DEFAULTS (mean-norm input scaling, Adam at 1e-3, batch 256, seed 1).
+ * The SAE the benchmark trains for an architecture: dSae = plantedDictionarySize(n); the sparsity
+ * the architecture's module aims at the truth's (its `targeted`: k = the true mean L0 for the TopK
+ * family, the control's k too; the KL target rate ρ = the mean firing probability, kept below 1;
+ * L1's fixed λ). Everything else is SAE_DEFAULTS (mean-norm input scaling, Adam at 1e-3, batch
+ * 256, seed 1).
  */
-export function plantedSaeConfig(data: PlantedData, architecture: SaeArchitecture, steps: number): SaeConfigInput {
+export function plantedSaeConfig(data: PlantedData, name: SaeArchitecture, steps: number): SaeConfigInput {
   const dSae = plantedDictionarySize(data.spec.n);
-  const common = { dIn: data.spec.d, dSae, steps, seed: 1 };
-  const k = Math.min(trueMeanL0(data), dSae);
-  switch (architecture) {
-    case "l1":
-      return { architecture, ...common, l1Coefficient: PLANTED_L1_COEFFICIENT };
-    case "kl":
-      return { architecture, ...common, rho: Math.min(data.spec.firing.meanProbability, 0.95), beta: (SPARSITY_SETTINGS.kl[0] as { beta: number }).beta };
-    case "topk":
-    case "batchtopk":
-      return { architecture, ...common, k };
-  }
+  const sparsity = architecture(name).targeted({ meanL0: trueMeanL0(data), firingRate: data.spec.firing.meanProbability }, dSae);
+  return { architecture: name, dIn: data.spec.d, dSae, steps, seed: 1, ...sparsity } as SaeConfigInput;
 }
 
 /**

@@ -2,43 +2,14 @@
 // the page and the worker, and a plain float64 version for single inputs and as the tests'
 // reference. Inputs and reconstructions are in the activations' own units.
 //
-// Code functions, on the pre-activation p = (x · inputScale − b_dec) · W_enc + b_enc:
-//   l1: ReLU(p)   kl: sigmoid(p)   topk: ReLU(p) on the k largest, 0 elsewhere
-//   batchtopk: JumpReLU, p where p > threshold_j, 0 elsewhere (SAELens saves BatchTopK this way)
+// Codes come from the pre-activation p = (x · inputScale − b_dec) · W_enc + b_enc through the
+// architecture's inference function (architectures/inference.ts).
 import type { TF, Tensor, Tensor2D } from "../tf-types.js";
 import type { ActivationMatrix } from "../analysis/types.js";
 import { assertActivationMatrix } from "../analysis/validate.js";
 import { checkPositiveInteger } from "../validate-input.js";
 import { checkSaeWeights, type SaeWeights } from "./weights.js";
-
-/** The smallest normal float32: "above this" means "positive" without letting an exact 0 tie with a k-th value of 0. */
-export const SMALLEST_POSITIVE = 1.1754943508222875e-38;
-
-/**
- * 1 where `values` >= `threshold` (broadcast), else 0, as 1 − step(threshold − values): on a
- * 256 × 256 batch tfjs-wasm's broadcast greaterEqual took 8 ms, the broadcast subtraction 0.03 ms.
- */
-export function atLeast(tf: TF, values: Tensor, threshold: Tensor | number): Tensor {
-  return tf.tidy(() => tf.sub(1, tf.step(tf.sub(threshold, values))));
-}
-
-/**
- * 1 where a non-negative code is among the k largest of its row and positive, else 0. Ties with
- * the k-th value keep every tied code (they have probability zero for real-valued inputs).
- */
-export function topKMask(tf: TF, codes: Tensor, k: number): Tensor {
-  // A mask is piecewise constant: its gradient is 0. Said explicitly, since tfjs has no gradient
-  // for TopK and autodiff through an encoder (a feature's saliency, feature inversion) needs one.
-  const mask = tf.customGrad(((x: Tensor) => {
-    const value = tf.tidy(() => {
-      const { values } = tf.topk(x, k);
-      const kth = values.slice([0, k - 1], [x.shape[0], 1]);
-      return atLeast(tf, x, tf.maximum(kth, SMALLEST_POSITIVE));
-    });
-    return { value, gradFunc: (dy: Tensor) => tf.zerosLike(dy) };
-  }) as Parameters<TF["customGrad"]>[0]);
-  return mask(codes);
-}
+import { architecture } from "./architectures/index.js";
 
 /** The weights on the backend, folded for speed (see uploadSae). */
 export interface UploadedSae {
@@ -51,7 +22,7 @@ export interface UploadedSae {
   readonly decoder: Tensor2D;
   /** b_dec / inputScale */
   readonly decoderBias: Tensor;
-  /** batchtopk only */
+  /** The jumprelu inference function's thresholds, else null. */
   readonly threshold: Tensor | null;
   dispose(): void;
 }
@@ -91,21 +62,7 @@ export function preActivations(tf: TF, sae: UploadedSae, x: Tensor2D): Tensor2D 
 /** Codes [rows, dSae] of inputs x [rows, dIn] in the activations' units. */
 export function encodeTensor(tf: TF, sae: UploadedSae, x: Tensor2D): Tensor2D {
   const { weights, threshold } = sae;
-  return tf.tidy(() => {
-    const pre = preActivations(tf, sae, x);
-    switch (weights.architecture) {
-      case "l1":
-        return tf.relu(pre);
-      case "kl":
-        return tf.sigmoid(pre);
-      case "topk": {
-        const codes = tf.relu(pre);
-        return tf.mul(codes, topKMask(tf, codes, weights.k as number));
-      }
-      case "batchtopk":
-        return tf.mul(pre, tf.step(tf.sub(pre, threshold as Tensor)));
-    }
-  }) as Tensor2D;
+  return tf.tidy(() => architecture(weights.architecture).inference.encode(tf, preActivations(tf, sae, x), { k: weights.k, threshold })) as Tensor2D;
 }
 
 /** Reconstructions [rows, dIn], in the activations' units, of codes [rows, dSae]. */
@@ -175,19 +132,7 @@ export function encodeReference(weights: SaeWeights, x: ArrayLike<number>): Floa
     const centred = x[i] * inputScale - weights.b_dec[i];
     for (let j = 0; j < dSae; j++) pre[j] += centred * weights.W_enc[i * dSae + j];
   }
-  switch (weights.architecture) {
-    case "l1":
-      return pre.map((p) => Math.max(0, p));
-    case "kl":
-      return pre.map((p) => 1 / (1 + Math.exp(-p)));
-    case "topk": {
-      const codes = pre.map((p) => Math.max(0, p));
-      const kth = Float64Array.from(codes).sort().reverse()[(weights.k as number) - 1];
-      return codes.map((c) => (c > 0 && c >= kth ? c : 0));
-    }
-    case "batchtopk":
-      return pre.map((p, j) => (p > (weights.threshold as Float32Array)[j] ? p : 0));
-  }
+  return architecture(weights.architecture).inference.encodeReference(pre, weights);
 }
 
 /** The reconstruction (activations' units), in float64, of one input's codes. */

@@ -1,18 +1,17 @@
 // The SAE training step of train-step.ts, fused: the parameters, Adam's moments and every
 // intermediate live in a WebAssembly memory of their own (../wasm/workspace.ts), and the matrix
 // products and elementwise passes run on the SIMD kernels; the TopK variants' products skip the
-// zero codes (k of dSae per input are not). No tfjs kernel runs, so a step costs a few dozen wasm
+// zero codes (k of dSae per input are not). The architecture's module supplies its encoder and,
+// where it changes them, the reconstruction terms (architectures/). No tfjs kernel runs, so a step costs a few dozen wasm
 // calls instead of ~100 tfjs kernels. The math follows train-step.ts step by step (the same
 // notation); a test holds each step's gradient to the tfjs step's to float32 rounding.
-import { hasUnitNormDecoder, type SaeConfig } from "./config.js";
-import { SMALLEST_POSITIVE } from "./encode.js";
+import type { SaeConfig } from "./config.js";
+import { architecture } from "./architectures/index.js";
+import type { FusedArchitecture, FusedReconstruction, SaeArchitectureModule } from "./architectures/contract.js";
 import type { ParameterLayout } from "./parameters.js";
 import type { HostParameters } from "./resample.js";
-import { ADAM, STAT_AUX, STAT_FIRES, STAT_MIN_KEPT, STAT_SPARSITY, STAT_SQUARED_ERROR } from "./train-step.js";
+import { ADAM, STAT_AUX, STAT_FIRES, STAT_MIN_KEPT, STAT_PENALTY, STAT_SQUARED_ERROR } from "./train-step.js";
 import { KernelWorkspace, matMul, type WasmBuffer } from "../wasm/workspace.js";
-
-/** KL's rho_hat is clamped this far inside (0, 1), as in train-step.ts. */
-const RHO_HAT_MARGIN = 1e-6;
 
 /** One step's inputs on the host (see train-step.ts' StepInput for each field). */
 export interface HostStepInput {
@@ -34,6 +33,8 @@ export function fusedStepSupports(config: SaeConfig): boolean {
 
 export class FusedSaeStep {
   private readonly workspace: KernelWorkspace;
+  private readonly module: SaeArchitectureModule<SaeConfig>;
+  private readonly part: FusedArchitecture;
   private readonly theta: WasmBuffer;
   private readonly m: WasmBuffer;
   private readonly v: WasmBuffer;
@@ -51,7 +52,7 @@ export class FusedSaeStep {
   private readonly miss: WasmBuffer;
   private readonly encoderBiasPath: WasmBuffer;
   private readonly fires: WasmBuffer;
-  /** Per latent: the sparsity term's gradient (l1, kl). */
+  /** Per latent: the sparsity term's gradient, where there is one. */
   private readonly sparsityGradient: WasmBuffer;
   /** Selection scratch: the TopK lists and BatchTopK's copy of the codes. */
   private readonly scratch: WasmBuffer;
@@ -80,16 +81,18 @@ export class FusedSaeStep {
     this.error = ws.buffer(batch * dIn);
     this.dCodes = ws.buffer(batch * dSae);
     this.packed = ws.buffer(dIn * dSae);
-    const topK = config.architecture === "topk" || config.architecture === "batchtopk";
-    this.auxCodes = ws.buffer(topK ? batch * dSae : 0);
-    this.auxMask = ws.buffer(topK ? batch * dSae : 0);
-    this.miss = ws.buffer(topK ? batch * dIn : 0);
+    this.module = architecture(config.architecture);
+    const withAuxK = this.module.auxK(config) !== null;
+    this.auxCodes = ws.buffer(withAuxK ? batch * dSae : 0);
+    this.auxMask = ws.buffer(withAuxK ? batch * dSae : 0);
+    this.miss = ws.buffer(withAuxK ? batch * dIn : 0);
     this.encoderBiasPath = ws.buffer(dIn);
     this.fires = ws.buffer(dSae);
     this.sparsityGradient = ws.buffer(dSae);
     this.scratch = ws.buffer(batch * dSae);
     this.deadLatents = ws.buffer(dSae);
     this.stats = new Float32Array(STAT_FIRES + dSae);
+    this.part = this.module.fused(ws, config, layout);
   }
 
   upload(host: HostParameters): void {
@@ -116,53 +119,6 @@ export class FusedSaeStep {
     return { gradient: this.gradient.data.slice(), stats: this.stats.slice() };
   }
 
-  /** The encoder after pre: codes, gate and fires; returns the sparsity term and BatchTopK's smallest kept code. */
-  private encode(batch: number, sparsityCoefficient: number): { sparsity: number; minKept: number } {
-    const { config, workspace: ws } = this;
-    const { kernels } = ws;
-    const { dSae } = this.layout;
-    const [pre, codes, gate, fires] = [this.pre.offset, this.codes.offset, this.gate.offset, this.fires.offset];
-    this.fires.data.fill(0);
-    const n = batch * dSae;
-    switch (config.architecture) {
-      case "l1": {
-        const sum = kernels.reluWithGate(pre, codes, gate, n);
-        kernels.sumRows(gate, fires, batch, dSae);
-        const coefficient = sparsityCoefficient / batch;
-        this.sparsityGradient.data.fill(coefficient);
-        return { sparsity: sum * coefficient, minKept: Infinity };
-      }
-      case "kl": {
-        const { rho } = config;
-        kernels.sigmoidWithGate(pre, codes, gate, fires, batch, dSae);
-        // ρ̂_j, then ∂sparsity/∂f_bj = (β/B)(−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)) in its place.
-        kernels.sumRows(codes, this.sparsityGradient.offset, batch, dSae);
-        const term = this.sparsityGradient.data;
-        let kl = 0;
-        const scale = sparsityCoefficient / batch;
-        for (let j = 0; j < dSae; j++) {
-          const r = Math.min(Math.max(Math.fround(term[j] / batch), RHO_HAT_MARGIN), 1 - RHO_HAT_MARGIN);
-          kl += rho * Math.log(rho / r) + (1 - rho) * Math.log((1 - rho) / (1 - r));
-          term[j] = ((1 - rho) / (1 - r) - rho / r) * scale;
-        }
-        return { sparsity: kl * sparsityCoefficient, minKept: Infinity };
-      }
-      case "topk":
-        kernels.reluWithGate(pre, codes, gate, n);
-        kernels.keepTopKPerRow(codes, gate, fires, batch, dSae, config.k, SMALLEST_POSITIVE);
-        return { sparsity: 0, minKept: Infinity };
-      case "batchtopk": {
-        // The k·B largest codes of the whole batch (Bussmann et al.).
-        kernels.reluWithGate(pre, codes, gate, n);
-        const kth = kernels.kthLargest(codes, this.scratch.offset, n, config.k * batch);
-        const smallestPositive = kth > 0 ? kth : kernels.smallestPositive(codes, n);
-        kernels.keepAtLeast(codes, gate, fires, batch, dSae, Math.max(kth, SMALLEST_POSITIVE));
-        // The smallest positive code among the k·B largest (train-step.ts' minKept).
-        return { sparsity: 0, minKept: smallestPositive };
-      }
-    }
-  }
-
   private lossGradient(input: HostStepInput): void {
     const { config, layout, workspace: ws } = this;
     const { kernels } = ws;
@@ -182,11 +138,66 @@ export class FusedSaeStep {
     kernels.subtractBias(this.x.offset, b_dec.offset, this.xc.offset, batch, dIn);
     matMul(ws, this.xc, W_enc, this.pre, batch, dIn, dSae);
     kernels.addBias(this.pre.offset, b_enc.offset, batch, dSae);
-    const { sparsity, minKept } = this.encode(batch, input.sparsityCoefficient);
+    this.fires.data.fill(0);
+    const { sparsity, minKept } = this.part.encode({
+      kernels,
+      pre: this.pre,
+      codes: this.codes,
+      gate: this.gate,
+      fires: this.fires,
+      sparsityGradient: this.sparsityGradient,
+      scratch: this.scratch,
+      batch,
+      dSae,
+      sparsityCoefficient: input.sparsityCoefficient,
+    });
+    const reconstructionInput = { kernels, codes: this.codes, x: this.x, W_dec, b_dec, error: this.error, dW_dec, db_dec, dCodes: this.dCodes, batch };
+    const { squaredError, penalty, meanError } = this.part.reconstruct ? this.part.reconstruct(reconstructionInput) : this.wholeDictionary();
 
+    let auxLoss = 0;
+    const aux = this.module.auxK(config);
+    if (aux !== null && input.dead.length > 0) auxLoss = this.auxK(aux.auxCoefficient, squaredError, meanError, input);
+
+    // dW_enc = xcᵀ·dPre, db_enc = Σ_b dPre, db_dec = Σ_b 2e/B − W_enc·db_enc (b_dec enters twice).
+    if (this.module.sparseCodes) {
+      // dW_encᵀ = dPreᵀ·xc over dPre's nonzeros (rows of SIMD work), then transposed into place.
+      kernels.sparseTransposeTimes(this.dCodes.offset, this.xc.offset, this.packed.offset, batch, dSae, dIn, 0);
+      kernels.transpose(this.packed.offset, dW_enc.offset, dSae, dIn);
+    } else {
+      matMul(ws, this.xc, this.dCodes, dW_enc, dIn, batch, dSae, { transposeA: true });
+    }
+    kernels.sumRows(this.dCodes.offset, db_enc.offset, batch, dSae);
+    matMul(ws, W_enc, db_enc, this.encoderBiasPath, dIn, dSae, 1);
+    const dbDec = db_dec.data;
+    const path = this.encoderBiasPath.data;
+    for (let d = 0; d < dIn; d++) dbDec[d] -= path[d];
+    // Rows stay unit norm: drop each row's gradient component along the row itself (OpenAI).
+    if (this.module.unitNormDecoder) kernels.removeRowComponents(dW_dec.offset, W_dec.offset, dSae, dIn);
+
+    const stats = this.stats;
+    stats[STAT_SQUARED_ERROR] = squaredError;
+    stats[STAT_PENALTY] = sparsity + penalty;
+    stats[STAT_AUX] = auxLoss;
+    stats[STAT_MIN_KEPT] = minKept;
+    stats.set(this.fires.data, STAT_FIRES);
+  }
+
+  /**
+   * The reconstruction term of most architectures, Σ||x̂ − x||²/B of the whole dictionary: leaves
+   * 2e/B in error, its gradients in dW_dec, db_dec and dCodes (∂/∂pre, the sparsity term's added).
+   * TopK codes are zero but for k latents per input: their products skip the zeros.
+   */
+  private wholeDictionary(): FusedReconstruction {
+    const { config, layout, workspace: ws } = this;
+    const { kernels } = ws;
+    const { dIn, dSae, bDec, wDec } = layout;
+    const batch = config.batchSize;
+    const W_dec = this.theta.part(wDec, dSae * dIn);
+    const b_dec = this.theta.part(bDec, dIn);
+    const db_dec = this.gradient.part(bDec, dIn);
+    const dW_dec = this.gradient.part(wDec, dSae * dIn);
+    const sparse = this.module.sparseCodes;
     // e = codes·W_dec + b_dec − x, replaced in place by the reconstruction gradient 2e/B.
-    // TopK codes are zero but for k latents per input: their products skip the zeros.
-    const sparse = config.architecture === "topk" || config.architecture === "batchtopk";
     if (sparse) kernels.sparseRowsTimes(this.codes.offset, W_dec.offset, this.error.offset, batch, dSae, dIn, 0);
     else matMul(ws, this.codes, W_dec, this.error, batch, dSae, dIn);
     kernels.addBias(this.error.offset, b_dec.offset, batch, dIn);
@@ -201,38 +212,12 @@ export class FusedSaeStep {
       matMul(ws, this.error, W_dec, this.dCodes, batch, dIn, dSae, { transposeB: true, packed: this.packed });
       kernels.gateGradient(this.dCodes.offset, this.gate.offset, this.sparsityGradient.offset, batch, dSae);
     }
-
-    let auxLoss = 0;
-    if ((config.architecture === "topk" || config.architecture === "batchtopk") && input.dead.length > 0 && config.auxCoefficient > 0) {
-      auxLoss = this.auxK(config.auxCoefficient, squaredError, input);
-    }
-
-    // dW_enc = xcᵀ·dPre, db_enc = Σ_b dPre, db_dec = Σ_b 2e/B − W_enc·db_enc (b_dec enters twice).
-    if (sparse) {
-      // dW_encᵀ = dPreᵀ·xc over dPre's nonzeros (rows of SIMD work), then transposed into place.
-      kernels.sparseTransposeTimes(this.dCodes.offset, this.xc.offset, this.packed.offset, batch, dSae, dIn, 0);
-      kernels.transpose(this.packed.offset, dW_enc.offset, dSae, dIn);
-    } else {
-      matMul(ws, this.xc, this.dCodes, dW_enc, dIn, batch, dSae, { transposeA: true });
-    }
-    kernels.sumRows(this.dCodes.offset, db_enc.offset, batch, dSae);
-    matMul(ws, W_enc, db_enc, this.encoderBiasPath, dIn, dSae, 1);
-    const dbDec = db_dec.data;
-    const path = this.encoderBiasPath.data;
-    for (let d = 0; d < dIn; d++) dbDec[d] -= path[d];
-    // Rows stay unit norm: drop each row's gradient component along the row itself (OpenAI).
-    if (hasUnitNormDecoder(config.architecture)) kernels.removeRowComponents(dW_dec.offset, W_dec.offset, dSae, dIn);
-
-    const stats = this.stats;
-    stats[STAT_SQUARED_ERROR] = squaredError;
-    stats[STAT_SPARSITY] = sparsity;
-    stats[STAT_AUX] = auxLoss;
-    stats[STAT_MIN_KEPT] = minKept;
-    stats.set(this.fires.data, STAT_FIRES);
+    // Σe/B is half of db_dec = Σ 2e/B (float32 halving is exact).
+    return { squaredError, penalty: 0, meanError: db_dec.data.map((v) => v * 0.5) };
   }
 
   /** OpenAI's AuxK (see train-step.ts' auxK); adds its gradients to dW_dec and dPre, returns its loss. */
-  private auxK(auxCoefficient: number, squaredError: number, input: HostStepInput): number {
+  private auxK(auxCoefficient: number, squaredError: number, meanError: Float32Array, input: HostStepInput): number {
     const { layout, workspace: ws } = this;
     const { kernels } = ws;
     const { dIn, dSae, bDec, wDec } = layout;
@@ -241,10 +226,9 @@ export class FusedSaeStep {
     const { dead, kAux } = input;
     this.deadLatents.int32().set(dead);
     kernels.keepTopKOfDead(this.pre.offset, this.deadLatents.offset, dead.length, batch, dSae, kAux, this.auxCodes.offset, this.auxMask.offset, this.scratch.offset);
-    // Σ||r − mean r||² / B = Σ||e||²/B − ||Σe/B||², and Σe/B is half the decoder bias gradient so far.
-    const meanError = this.gradient.part(bDec, dIn).data;
+    // Σ||r − mean r||² / B = Σ||e||²/B − ||Σe/B||².
     let meanSquare = 0;
-    for (let d = 0; d < dIn; d++) meanSquare += Math.fround(meanError[d] * 0.5) ** 2;
+    for (let d = 0; d < dIn; d++) meanSquare += meanError[d] ** 2;
     const residualVariance = squaredError / batch - meanSquare;
     const scale = (auxCoefficient * input.totalVariance) / Math.max(residualVariance, 1e-12 * input.totalVariance);
     // miss = aux·W_dec + e, where this.error holds 2e/B.
@@ -269,7 +253,7 @@ export class FusedSaeStep {
     const correction = Math.sqrt(1 - beta2 ** input.step);
     const stepSize = (input.learningRate * correction) / (1 - beta1 ** input.step);
     kernels.adamStep(this.theta.offset, this.m.offset, this.v.offset, this.gradient.offset, size, beta1, beta2, stepSize, epsilon * correction);
-    if (hasUnitNormDecoder(this.config.architecture)) kernels.normalizeRows(this.theta.offset + wDec * 4, dSae, dIn);
+    if (this.module.unitNormDecoder) kernels.normalizeRows(this.theta.offset + wDec * 4, dSae, dIn);
   }
 
   /** The current parameters (a copy). */

@@ -1,6 +1,7 @@
 // In training the four weight arrays live in one flat vector, so that Adam updates them all with
 // one handful of kernels instead of one handful per array. This file owns that layout.
 import type { SaeConfig } from "./config.js";
+import { architecture } from "./architectures/index.js";
 import type { SaeWeights } from "./weights.js";
 
 /** Offsets into the flat parameter vector: [W_enc (dIn·dSae) | b_enc (dSae) | b_dec (dIn) | W_dec (dSae·dIn)]. */
@@ -31,19 +32,19 @@ export function latentEntries(layout: ParameterLayout, j: number): number[] {
   return entries;
 }
 
-/** SaeWeights (copies) from the flat vector; `threshold` is BatchTopK's current estimate. */
+/** SaeWeights (copies) from the flat vector; `threshold` is the JumpReLU threshold's current estimate. */
 export function weightsFromParameters(theta: Float32Array, layout: ParameterLayout, config: SaeConfig, inputScale: number, threshold: number): SaeWeights {
   const { dIn, dSae, bEnc, bDec, wDec } = layout;
   return {
     architecture: config.architecture,
     dIn,
     dSae,
-    ...(config.architecture === "topk" ? { k: config.k } : {}),
+    ...(architecture(config.architecture).inference.needs === "k" ? { k: (config as { k: number }).k } : {}),
     W_enc: theta.slice(0, bEnc),
     b_enc: theta.slice(bEnc, bDec),
     W_dec: theta.slice(wDec, wDec + dSae * dIn),
     b_dec: theta.slice(bDec, wDec),
-    ...(config.architecture === "batchtopk" ? { threshold: new Float32Array(dSae).fill(threshold) } : {}),
+    ...(architecture(config.architecture).inference.needs === "threshold" ? { threshold: new Float32Array(dSae).fill(threshold) } : {}),
     inputScale,
   };
 }

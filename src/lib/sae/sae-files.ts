@@ -3,18 +3,17 @@
 //   w = safetensors.numpy.load_file("sae.safetensors"); cfg = json.load(open("cfg.json"))
 //   z = x if "basis" not in cfg else (x - w["basis_mean"]) @ w["basis_transform"].T
 //   pre = (z * cfg["input_scale"] - w["b_dec"]) @ w["W_enc"] + w["b_enc"]
-//   f = activation(pre)  # cfg["activation_fn"]; see encode.ts
+//   f = activation(pre)  # cfg["activation_fn"]; see architectures/inference.ts
 //   z_hat = (f @ w["W_dec"] + w["b_dec"]) / cfg["input_scale"]
 //   x_hat = z_hat if "basis" not in cfg else z_hat @ w["basis_inverse"] + w["basis_mean"]
 // An SAE trained on a PCA or ICA basis of the layer (basis.ts) carries the basis as three more
 // tensors, so that x and x_hat are in the layer's own units either way.
 import type { SaeArchitecture, SaeConfig } from "./config.js";
+import { architecture } from "./architectures/index.js";
+import type { InferenceFunction } from "./architectures/inference.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsTensor } from "./safetensors.js";
 import { checkSaeWeights, type SaeWeights } from "./weights.js";
 import { checkBasis, type FittedBasis } from "./basis.js";
-
-/** How codes come from the pre-activation, by architecture (BatchTopK is used as a JumpReLU, as SAELens saves it). */
-export const ACTIVATION_FN: Record<SaeArchitecture, "relu" | "sigmoid" | "topk" | "jumprelu"> = { l1: "relu", kl: "sigmoid", topk: "topk", batchtopk: "jumprelu" };
 
 /** What the SAE was trained on. */
 export interface SaeSource {
@@ -27,16 +26,19 @@ export interface SaeSource {
 
 export interface SaeCfgJson {
   architecture: SaeArchitecture;
-  activation_fn: (typeof ACTIVATION_FN)[SaeArchitecture];
+  /** How codes come from the pre-activation (architectures/inference.ts; BatchTopK is used as a JumpReLU, as SAELens saves it). */
+  activation_fn: InferenceFunction["name"];
   d_in: number;
   d_sae: number;
-  /** topk and batchtopk: active latents per input (batchtopk: on average, in training). */
+  /** The TopK family: active latents per input (BatchTopK's: on average, in training). */
   k?: number;
   l1_coefficient?: number;
   rho?: number;
   beta?: number;
   aux_k?: number;
   aux_coefficient?: number;
+  /** Any other setting of the architecture, under the key its module's cfgFields gives it. */
+  [setting: string]: unknown;
   /** b_dec is subtracted from the (scaled) input before encoding. */
   apply_b_dec_to_input: true;
   normalize_activations: SaeConfig["inputNormalization"];
@@ -97,18 +99,13 @@ export function saeSafetensors(weights: SaeWeights, basis: FittedBasis | null = 
 }
 
 export function cfgJson(config: SaeConfig, weights: SaeWeights, source: SaeSource, basis: FittedBasis | null = null): SaeCfgJson {
-  const sparsity =
-    config.architecture === "l1"
-      ? { l1_coefficient: config.l1Coefficient }
-      : config.architecture === "kl"
-        ? { rho: config.rho, beta: config.beta }
-        : { k: config.k, aux_k: config.kAux, aux_coefficient: config.auxCoefficient };
+  const module = architecture(config.architecture);
   return {
     architecture: config.architecture,
-    activation_fn: ACTIVATION_FN[config.architecture],
+    activation_fn: module.inference.name,
     d_in: config.dIn,
     d_sae: config.dSae,
-    ...sparsity,
+    ...module.cfgFields(config),
     apply_b_dec_to_input: true,
     normalize_activations: config.inputNormalization,
     input_scale: weights.inputScale,
@@ -149,16 +146,23 @@ export function saeFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = 
     architecture: cfg.architecture,
     dIn,
     dSae,
-    ...(cfg.architecture === "topk" ? { k: cfg.k } : {}),
+    ...inferenceParameters(cfg, tensor),
     W_enc: tensor("W_enc", [dIn, dSae]),
     b_enc: tensor("b_enc", [dSae]),
     W_dec: tensor("W_dec", [dSae, dIn]),
     b_dec: tensor("b_dec", [dIn]),
-    ...(cfg.architecture === "batchtopk" ? { threshold: tensor("threshold", [dSae]) } : {}),
     inputScale: cfg.input_scale,
   };
   checkSaeWeights(weights, source);
   return weights;
+}
+
+/** What the inference function reads besides the four weight arrays: cfg.json's k or the threshold tensor. */
+export function inferenceParameters(cfg: Pick<SaeCfgJson, "architecture" | "d_sae" | "k">, tensor: (name: string, shape: number[]) => Float32Array): Pick<SaeWeights, "k" | "threshold"> {
+  const { needs } = architecture(cfg.architecture).inference;
+  if (needs === "k") return { k: cfg.k };
+  if (needs === "threshold") return { threshold: tensor("threshold", [cfg.d_sae]) };
+  return {};
 }
 
 /** The basis back from a safetensors file whose cfg.json names one; null when it names none. */

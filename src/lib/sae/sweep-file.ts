@@ -6,7 +6,7 @@ import { decodeBundle, encodeBundle, requireArray, type DecodedBundle, type Name
 import { gunzipIfNeeded } from "../codecs/gzip.js";
 import { checkSaeConfig, type SaeConfig } from "./config.js";
 import { checkBasis, type FittedBasis } from "./basis.js";
-import { saeSafetensors, type SaeCfgJson } from "./sae-files.js";
+import { inferenceParameters, saeSafetensors, type SaeCfgJson } from "./sae-files.js";
 import type { TrainingPoint } from "./train.js";
 import { checkSaeWeights, type SaeWeights } from "./weights.js";
 import type { BasisName } from "./sweep.js";
@@ -183,12 +183,11 @@ function weightsOf(bundle: DecodedBundle, sae: SaeMeta, source: string): SaeWeig
     architecture: config.architecture,
     dIn: config.dIn,
     dSae: config.dSae,
-    ...(config.architecture === "topk" ? { k: config.k } : {}),
+    ...inferenceParameters({ architecture: config.architecture, d_sae: config.dSae, k: (config as { k?: number }).k }, (name) => array(name)),
     W_enc: array("W_enc"),
     b_enc: array("b_enc"),
     W_dec: array("W_dec"),
     b_dec: array("b_dec"),
-    ...(config.architecture === "batchtopk" ? { threshold: array("threshold") } : {}),
     inputScale: sae.cfg.input_scale,
   };
   checkSaeWeights(weights, `${source}: ${id}`);

@@ -1,12 +1,14 @@
 // Which SAEs the build trains on a registry model, as plain JSON derived from the architecture
 // alone (no training needed): every ReLU activation gets SAEs; the baseline MLP's layers get the
-// full grid (4 architectures × dictionary sizes 1x-16x × 2 sparsity settings, and the PCA and ICA
-// bases at 4x), every other layer the 4 architectures at 4x with the sparser setting, and the
+// full grid (every architecture × dictionary sizes 1x-16x × 2 sparsity settings, and the PCA and
+// ICA bases at 4x), every other layer every architecture at 4x with the sparser setting, and the
 // dense layer of a model with conv layers also the PCA and ICA runs (it is the one whose neurons
 // compare with the MLPs'). The build hashes this JSON into each layer's cache key.
 import type { ArchitectureSpec } from "../models/architecture.js";
 import type { ModelEntry } from "../models/registry.js";
 import { SAE_ARCHITECTURES, type SaeArchitecture, type SaeConfigInput } from "./config.js";
+import { architecture as architectureNamed, DEFAULT_LIVE_ARCHITECTURE } from "./architectures/index.js";
+import type { SparsityOf } from "./architectures/contract.js";
 
 /**
  * What the SAE reads: the layer's own units, or its activations rotated onto their principal
@@ -52,38 +54,24 @@ export const REDUCED_MULTIPLE = 4;
  */
 export const SWEEP_TRAINING = { steps: 1000, batchSize: 256 } as const;
 
-type Sparsity = { l1Coefficient: number } | { rho: number; beta: number } | { k: number };
-
 /**
- * Two settings per architecture, the sparser first (the reduced grid's), picked by training SAEs
- * on the baseline's relu_1 and relu_2 activations. L0 on the test set at 4x, relu_1 / relu_2:
+ * Each architecture's two settings, the sparser first (the reduced grid's), are in its module
+ * (architectures/), picked by training SAEs on the baseline's relu_1 and relu_2 activations. L0 on
+ * the test set at 4x, relu_1 / relu_2:
  *   l1 λ 2: 5.9 / 3.6, λ 1: 12.5 / 7.3;  kl ρ 0.05 β 0.1: 3.7 / 1.5, ρ 0.2 β 0.3: 5.5 / 2.3;
  *   topk k 4 and 8 (exactly); batchtopk 3.9 and 7.8-7.9 (on average).
  * L1's L0 grows with the dictionary (2.3-7.9 from 1x to 16x at λ 2); KL's L0 counts sigmoid
  * codes above 0.5 only and falls below 1 at 8x and 16x, where the smaller codes still reconstruct.
  */
-export const SPARSITY_SETTINGS: Record<SaeArchitecture, readonly [Sparsity, Sparsity]> = {
-  l1: [{ l1Coefficient: 2 }, { l1Coefficient: 1 }],
-  kl: [
-    { rho: 0.05, beta: 0.1 },
-    { rho: 0.2, beta: 0.3 },
-  ],
-  topk: [{ k: 4 }, { k: 8 }],
-  batchtopk: [{ k: 4 }, { k: 8 }],
-};
-
-/** "k4", "lambda2", "rho0.05-beta0.1". */
-function sparsityTag(sparsity: Sparsity): string {
-  if ("k" in sparsity) return `k${sparsity.k}`;
-  if ("l1Coefficient" in sparsity) return `lambda${sparsity.l1Coefficient}`;
-  return `rho${sparsity.rho}-beta${sparsity.beta}`;
+export function sparsitySettings(name: SaeArchitecture): readonly [SparsityOf<SaeConfigInput>, SparsityOf<SaeConfigInput>] {
+  return architectureNamed(name).sweepSettings as readonly [SparsityOf<SaeConfigInput>, SparsityOf<SaeConfigInput>];
 }
 
-function sweepSae(basis: BasisName, architecture: SaeArchitecture, width: number, multiple: number, setting: Sparsity): SweepSae {
-  // k cannot exceed the dictionary (a narrow layer at 1x).
-  const sparsity = "k" in setting ? { k: Math.min(setting.k, multiple * width) } : setting;
+function sweepSae(basis: BasisName, architecture: SaeArchitecture, width: number, multiple: number, setting: SparsityOf<SaeConfigInput>): SweepSae {
+  const module = architectureNamed(architecture);
+  const sparsity = module.fitSparsity(setting, multiple * width);
   const config = { architecture, dIn: width, dSae: multiple * width, ...sparsity, ...SWEEP_TRAINING } as SaeConfigInput;
-  return { id: `${basis}/${architecture}-x${multiple}-${sparsityTag(sparsity)}`, basis, config };
+  return { id: `${basis}/${architecture}-x${multiple}-${module.sparsityTag(sparsity)}`, basis, config };
 }
 
 /** The ReLU activations of an architecture, named as the model builder names them (relu_1, relu_2, ...). */
@@ -116,6 +104,12 @@ export function reluLayers(spec: ArchitectureSpec): Omit<SweepLayer, "saes">[] {
   return found;
 }
 
+/** The SAE a page shows first: the default architecture's on the neurons, at 4x and its sparser setting ("neurons/topk-x4-k4"). */
+export const DEFAULT_SAE_ID = ((name: SaeArchitecture) => `neurons/${name}-x${REDUCED_MULTIPLE}-${architectureNamed(name).sparsityTag(sparsitySettings(name)[0])}`)(DEFAULT_LIVE_ARCHITECTURE);
+
+/** Every architecture with what it does, for a page's prose: "l1 (ReLU codes …); kl (…)". */
+export const ARCHITECTURE_SUMMARIES = SAE_ARCHITECTURES.map((name) => `${name} (${architectureNamed(name).summary})`).join("; ");
+
 /** Every SAE the build trains on `entry`'s layers, layer by layer in forward order. */
 export function saeSweep(entry: ModelEntry): SweepLayer[] {
   const full = FULL_GRID_MODELS.has(entry.name);
@@ -123,13 +117,13 @@ export function saeSweep(entry: ModelEntry): SweepLayer[] {
   return reluLayers(entry.architecture).map(({ layer, spatial, width }) => {
     const saes: SweepSae[] = [];
     for (const architecture of SAE_ARCHITECTURES) {
-      const settings = full ? SPARSITY_SETTINGS[architecture] : SPARSITY_SETTINGS[architecture].slice(0, 1);
+      const settings = full ? sparsitySettings(architecture) : sparsitySettings(architecture).slice(0, 1);
       const multiples = full ? DICTIONARY_MULTIPLES : [REDUCED_MULTIPLE];
       for (const multiple of multiples) for (const sparsity of settings) saes.push(sweepSae("neurons", architecture, width, multiple, sparsity));
     }
     if (full || (hasConv && !spatial)) {
       for (const basis of ["pca", "ica"] as const) {
-        for (const architecture of SAE_ARCHITECTURES) saes.push(sweepSae(basis, architecture, width, REDUCED_MULTIPLE, SPARSITY_SETTINGS[architecture][0]));
+        for (const architecture of SAE_ARCHITECTURES) saes.push(sweepSae(basis, architecture, width, REDUCED_MULTIPLE, sparsitySettings(architecture)[0]));
       }
     }
     // A layer narrower than both k settings clamps them to the same SAE: keep one.

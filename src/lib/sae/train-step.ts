@@ -1,24 +1,24 @@
 // One training step of any SAE architecture as tensor math: forward pass, hand-written gradients
-// and Adam, in one tf.tidy. The gradients are written out (tests check them against tfjs'
+// and Adam, in one tf.tidy; the architecture's module gives the codes and, where it changes them,
+// the reconstruction terms. The gradients are written out (tests check them against tfjs'
 // autodiff) because that takes fewer kernels than autodiff and keeps every matMul untransposed:
 // tfjs-wasm runs transposed operands several times slower. Everything is in normalized units.
 //
 // Notation (B inputs): xc = x − b_dec, pre = xc·W_enc + b_enc, f = code(pre), x̂ = f·W_dec + b_dec,
-// e = x̂ − x. Loss = Σ||e||²/B + sparsity term + AuxK term.
+// e = x̂ − x. Loss = Σ||e||²/B + the architecture's terms + AuxK term.
 //   ∂/∂x̂ = 2e/B;  dW_dec = fᵀ·(2e/B);  ∂/∂f = (2e/B)·W_decᵀ + ∂sparsity/∂f;  dpre = ∂/∂f ⊙ code'(pre)
 //   dW_enc = xcᵀ·dpre;  db_enc = Σ_b dpre;  db_dec = Σ_b 2e/B − W_enc·db_enc (b_dec enters twice)
 // xᵀ comes from the caller, fᵀ and W_decᵀ from transposes, so that no matMul is transposed.
 import type { TF, Tensor, Tensor2D } from "../tf-types.js";
-import { hasUnitNormDecoder, type SaeConfig } from "./config.js";
-import { atLeast, SMALLEST_POSITIVE, topKMask } from "./encode.js";
+import type { SaeConfig } from "./config.js";
+import { architecture } from "./architectures/index.js";
+import type { AuxKConfig, Reconstruction } from "./architectures/contract.js";
+import { atLeast } from "./architectures/selection.js";
 import type { ParameterLayout } from "./parameters.js";
 
 type Tensor1D = import("@tensorflow/tfjs").Tensor1D;
 
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
-
-/** KL's rho_hat is clamped this far inside (0, 1), where the logarithms stay finite. */
-const RHO_HAT_MARGIN = 1e-6;
 
 /** The flat parameters and Adam's two moment estimates of them (a type, not an interface, so tf.tidy accepts it). */
 export type TrainingState = {
@@ -35,9 +35,9 @@ export interface StepInput {
   /** Adam's step count, from 1. */
   step: number;
   learningRate: number;
-  /** l1Coefficient or beta after warm-up (unused by the TopK variants). */
+  /** The architecture's sparsity coefficient after warm-up (0 where sparsity is a count). */
   sparsityCoefficient: number;
-  /** TopK variants: 0 at dead latents and −Infinity elsewhere, or null when AuxK is off this step (no dead latents). */
+  /** With AuxK: 0 at dead latents and −Infinity elsewhere, or null when AuxK is off this step (no dead latents). */
   deadBias: Tensor1D | null;
   /** Dead latents AuxK uses this step: min(kAux, dead count). */
   kAux: number;
@@ -47,70 +47,13 @@ export interface StepInput {
 
 /** What one step reports, read back in one transfer: see STAT_* offsets. */
 export const STAT_SQUARED_ERROR = 0;
-export const STAT_SPARSITY = 1;
+/** The architecture's own loss terms: a sparsity penalty, or Matryoshka's inner prefixes. */
+export const STAT_PENALTY = 1;
 export const STAT_AUX = 2;
-/** BatchTopK: the smallest positive code kept (Infinity when none). */
+/** The smallest positive code kept, for a JumpReLU threshold estimate (Infinity when none). */
 export const STAT_MIN_KEPT = 3;
 /** dSae values from here: how many inputs of the batch each latent fired on. */
 export const STAT_FIRES = 4;
-
-interface Codes {
-  /** f [B, dSae] */
-  codes: Tensor;
-  /** code'(pre) [B, dSae], by which ∂/∂f becomes ∂/∂pre. */
-  gate: Tensor;
-  /** 1 where a latent fired, [B, dSae]. */
-  fired: Tensor;
-  /** The pre-activation [B, dSae] (TopK variants need it for AuxK). */
-  pre: Tensor;
-  sparsity: Tensor;
-  /** ∂sparsity/∂f, broadcast over the batch; null when there is no sparsity term. */
-  sparsityGradient: Tensor | null;
-  minKept: Tensor;
-}
-
-function encodeForTraining(tf: TF, config: SaeConfig, xc: Tensor2D, W_enc: Tensor2D, b_enc: Tensor1D, input: StepInput): Codes {
-  const batch = xc.shape[0];
-  const pre = tf.fused.matMul({ a: xc, b: W_enc, bias: b_enc });
-  const none = { sparsity: tf.scalar(0), sparsityGradient: null, minKept: tf.scalar(Infinity) };
-  switch (config.architecture) {
-    case "l1": {
-      const codes = tf.relu(pre);
-      const gate = tf.step(codes);
-      const coefficient = input.sparsityCoefficient / batch;
-      // Codes are >= 0, so |f| = f and ∂/∂f = λ/B wherever f > 0 (the gate zeroes the rest).
-      return { ...none, codes, gate, fired: gate, pre, sparsity: tf.mul(tf.sum(codes), coefficient), sparsityGradient: tf.scalar(coefficient) };
-    }
-    case "kl": {
-      const { rho } = config;
-      const beta = input.sparsityCoefficient;
-      const codes = tf.sigmoid(pre);
-      const gate = tf.mul(codes, tf.sub(1, codes));
-      const rhoHat = tf.clipByValue(tf.div(tf.sum(codes, 0), batch), RHO_HAT_MARGIN, 1 - RHO_HAT_MARGIN);
-      const oneMinusRhoHat = tf.sub(1, rhoHat);
-      // β Σ_j [ρ log(ρ/ρ̂_j) + (1−ρ) log((1−ρ)/(1−ρ̂_j))]
-      const kl = tf.sum(tf.add(tf.mul(rho, tf.log(tf.div(rho, rhoHat))), tf.mul(1 - rho, tf.log(tf.div(1 - rho, oneMinusRhoHat)))));
-      // ∂/∂f_bj = (β/B) (−ρ/ρ̂_j + (1−ρ)/(1−ρ̂_j)), the same for every input b.
-      const sparsityGradient = tf.mul(tf.sub(tf.div(1 - rho, oneMinusRhoHat), tf.div(rho, rhoHat)), beta / batch);
-      return { ...none, codes, gate, fired: tf.step(pre), pre, sparsity: tf.mul(kl, beta), sparsityGradient };
-    }
-    case "topk": {
-      const positive = tf.relu(pre);
-      const mask = topKMask(tf, positive, config.k);
-      return { ...none, codes: tf.mul(positive, mask), gate: mask, fired: mask, pre };
-    }
-    case "batchtopk": {
-      // The k·B largest codes of the whole batch (Bussmann et al.).
-      const positive = tf.relu(pre);
-      const { values } = tf.topk(tf.reshape(positive, [-1]), config.k * batch);
-      const kth = tf.slice(values, config.k * batch - 1, 1);
-      const mask = atLeast(tf, positive, tf.maximum(kth, SMALLEST_POSITIVE));
-      // SAELens' threshold estimate follows the smallest positive code kept.
-      const minKept = tf.min(tf.where(tf.greater(values, 0), values, tf.fill(values.shape, Infinity)));
-      return { ...none, codes: tf.mul(positive, mask), gate: mask, fired: mask, pre, minKept };
-    }
-  }
-}
 
 /**
  * OpenAI's AuxK: the kAux dead latents with the largest pre-activations (taken as they are, not
@@ -120,20 +63,39 @@ function encodeForTraining(tf: TF, config: SaeConfig, xc: Tensor2D, W_enc: Tenso
  * normalized MSE of the main reconstruction. Our main loss is not normalized, so the AuxK term is
  * multiplied by the training set's total variance, which keeps OpenAI's ratio of the two terms.
  */
-function auxK(tf: TF, config: SaeConfig & { auxCoefficient: number }, pre: Tensor, error: Tensor, squaredError: Tensor, decoderBiasGradient: Tensor, W_dec: Tensor, input: StepInput) {
+function auxK(tf: TF, config: AuxKConfig, pre: Tensor, reconstruction: Reconstruction, W_dec: Tensor, input: StepInput) {
+  const { error, squaredError, meanError } = reconstruction;
   const batch = pre.shape[0];
   const auxPre = tf.add(pre, input.deadBias as Tensor1D);
   const { values } = tf.topk(auxPre, input.kAux);
   const mask = atLeast(tf, auxPre, tf.slice(values, [0, input.kAux - 1], [batch, 1]));
   const aux = tf.mul(pre, mask);
-  // Σ||r − mean r||² / B from what the main loss already has: Σ||e||²/B − ||Σe/B||², and Σe/B = db_dec(out)/2.
-  const residualVariance = tf.sub(tf.div(squaredError, batch), tf.sum(tf.square(tf.mul(decoderBiasGradient, 0.5))));
+  // Σ||r − mean r||² / B from what the main loss already has: Σ||e||²/B − ||Σe/B||².
+  const residualVariance = tf.sub(tf.div(squaredError, batch), tf.sum(tf.square(meanError)));
   const scale = tf.div(config.auxCoefficient * input.totalVariance, tf.maximum(residualVariance, 1e-12 * input.totalVariance));
   // a·W_dec − r, with r = x − x̂ = −e.
   const miss = tf.add(tf.matMul(aux, W_dec), error);
   const loss = tf.mul(scale, tf.div(tf.sum(tf.square(miss)), batch));
   const missGradient = tf.mul(miss, tf.mul(scale, 2 / batch));
   return { loss, aux, mask, missGradient };
+}
+
+/** The reconstruction term of most architectures, Σ||x̂ − x||²/B of the whole dictionary, and its gradients. */
+function wholeDictionary(tf: TF, _config: SaeConfig, { codes, W_dec, b_dec, x }: { codes: Tensor; W_dec: Tensor2D; b_dec: Tensor; x: Tensor2D }): Reconstruction {
+  const batch = x.shape[0];
+  const error = tf.sub(tf.fused.matMul({ a: codes as Tensor2D, b: W_dec, bias: b_dec }), x);
+  const reconstructionGradient = tf.mul(error, 2 / batch);
+  const dDecoderBias = tf.sum(reconstructionGradient, 0);
+  return {
+    error,
+    squaredError: tf.sum(tf.square(error)),
+    penalty: tf.scalar(0),
+    dW_dec: tf.matMul(tf.transpose(codes), reconstructionGradient),
+    dCodes: tf.matMul(reconstructionGradient, tf.transpose(W_dec)),
+    dDecoderBias,
+    // Σe/B is half of Σ 2e/B.
+    meanError: tf.mul(dDecoderBias, 0.5),
+  };
 }
 
 /**
@@ -149,37 +111,36 @@ export function lossGradient(tf: TF, config: SaeConfig, layout: ParameterLayout,
   const b_dec = tf.slice(theta, bDec, dIn);
   const W_dec = tf.reshape(tf.slice(theta, wDec, dSae * dIn), [dSae, dIn]) as Tensor2D;
 
+  const module = architecture(config.architecture);
   const xc = tf.sub(x, b_dec) as Tensor2D;
-  const { codes, gate, fired, pre, sparsity, sparsityGradient, minKept } = encodeForTraining(tf, config, xc, W_enc, b_enc, input);
-  const error = tf.sub(tf.fused.matMul({ a: codes, b: W_dec, bias: b_dec }), x);
-  const squaredError = tf.sum(tf.square(error));
-
-  const reconstructionGradient = tf.mul(error, 2 / batch);
+  const pre = tf.fused.matMul({ a: xc, b: W_enc, bias: b_enc }) as Tensor2D;
+  const { codes, gate, fired, sparsity, sparsityGradient, minKept } = module.trainingCodes(tf, config, { pre, sparsityCoefficient: input.sparsityCoefficient });
+  const reconstruction = (module.reconstruct ?? wholeDictionary)(tf, config, { codes, W_dec, b_dec, x });
   const W_decT = tf.transpose(W_dec);
-  let dW_dec = tf.matMul(tf.transpose(codes), reconstructionGradient);
-  const dDecoderBias = tf.sum(reconstructionGradient, 0);
-  let dCodes: Tensor = tf.matMul(reconstructionGradient, W_decT);
+  let dW_dec = reconstruction.dW_dec;
+  let dCodes = reconstruction.dCodes;
   if (sparsityGradient !== null) dCodes = tf.add(dCodes, sparsityGradient);
   let dPre = tf.mul(dCodes, gate);
 
   let auxLoss: Tensor = tf.scalar(0);
-  if ((config.architecture === "topk" || config.architecture === "batchtopk") && input.deadBias !== null && config.auxCoefficient > 0) {
-    const aux = auxK(tf, config, pre, error, squaredError, dDecoderBias, W_dec, input);
-    auxLoss = aux.loss;
-    dW_dec = tf.add(dW_dec, tf.matMul(tf.transpose(aux.aux), aux.missGradient));
-    dPre = tf.add(dPre, tf.mul(tf.matMul(aux.missGradient, W_decT), aux.mask));
+  const aux = module.auxK(config);
+  if (aux !== null && input.deadBias !== null) {
+    const term = auxK(tf, aux, pre, reconstruction, W_dec, input);
+    auxLoss = term.loss;
+    dW_dec = tf.add(dW_dec, tf.matMul(tf.transpose(term.aux), term.missGradient));
+    dPre = tf.add(dPre, tf.mul(tf.matMul(term.missGradient, W_decT), term.mask));
   }
 
   const xcT = tf.sub(xT, tf.reshape(b_dec, [dIn, 1]));
   const dW_enc = tf.matMul(xcT, dPre);
   const db_enc = tf.sum(dPre, 0);
-  const db_dec = tf.sub(dDecoderBias, tf.reshape(tf.matMul(W_enc, tf.reshape(db_enc, [dSae, 1])), [dIn]));
-  if (hasUnitNormDecoder(config.architecture)) {
+  const db_dec = tf.sub(reconstruction.dDecoderBias, tf.reshape(tf.matMul(W_enc, tf.reshape(db_enc, [dSae, 1])), [dIn]));
+  if (module.unitNormDecoder) {
     // Rows stay unit norm: drop each row's gradient component along the row itself (OpenAI).
     dW_dec = tf.sub(dW_dec, tf.mul(tf.sum(tf.mul(dW_dec, W_dec), 1, true), W_dec));
   }
   const gradient = tf.concat([tf.reshape(dW_enc, [-1]), db_enc, db_dec, tf.reshape(dW_dec, [-1])]) as Tensor1D;
-  const stats = tf.concat([tf.stack([squaredError, sparsity, auxLoss, minKept]), tf.sum(fired, 0)]) as Tensor1D;
+  const stats = tf.concat([tf.stack([reconstruction.squaredError, tf.add(sparsity, reconstruction.penalty), auxLoss, minKept]), tf.sum(fired, 0)]) as Tensor1D;
   return { gradient, stats };
 }
 
@@ -192,7 +153,7 @@ function adamUpdate(tf: TF, config: SaeConfig, layout: ParameterLayout, state: T
   const correction = Math.sqrt(1 - beta2 ** input.step);
   const stepSize = (input.learningRate * correction) / (1 - beta1 ** input.step);
   let theta = tf.sub(state.theta, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon * correction)), stepSize)) as Tensor1D;
-  if (hasUnitNormDecoder(config.architecture)) {
+  if (architecture(config.architecture).unitNormDecoder) {
     const rows = tf.reshape(tf.slice(theta, wDec, dSae * dIn), [dSae, dIn]);
     const unit = tf.div(rows, tf.sqrt(tf.sum(tf.square(rows), 1, true)));
     theta = tf.concat([tf.slice(theta, 0, wDec), tf.reshape(unit, [-1])]) as Tensor1D;

@@ -1,5 +1,5 @@
 // The one trainer of every SAE architecture: seeded batches, warm-ups, the step (train-step.ts),
-// dead-latent bookkeeping for AuxK and resampling, BatchTopK's threshold estimate, progress and
+// dead-latent bookkeeping for AuxK and resampling, the JumpReLU threshold estimate, progress and
 // history. Same seed and data give bit-identical weights on the same backend.
 import type { TF } from "../tf-types.js";
 import type { ActivationMatrix } from "../analysis/types.js";
@@ -7,10 +7,11 @@ import { assertActivationMatrix, assertFiniteActivations } from "../analysis/val
 import { unitStds } from "../analysis/units/stats.js";
 import { deriveSeed, mulberry32, permutation } from "../random.js";
 import { checkSaeConfig, type InputNormalization, type SaeConfig } from "./config.js";
+import { architecture } from "./architectures/index.js";
 import { initialParameters, SEED_STREAMS } from "./init.js";
 import { parameterLayout, weightsFromParameters, type ParameterLayout } from "./parameters.js";
 import { resampleDeadLatents, type HostParameters } from "./resample.js";
-import { STAT_AUX, STAT_FIRES, STAT_MIN_KEPT, STAT_SPARSITY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "./train-step.js";
+import { STAT_AUX, STAT_FIRES, STAT_MIN_KEPT, STAT_PENALTY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "./train-step.js";
 import { FusedSaeStep, fusedStepSupports, type HostStepInput } from "./fused-step.js";
 import type { SaeWeights } from "./weights.js";
 
@@ -18,7 +19,7 @@ import type { SaeWeights } from "./weights.js";
 export const HISTORY_POINTS = 200;
 /** betweenSteps is awaited after every this many steps (a few ms each on wasm, so a page stays responsive). */
 export const STEPS_PER_YIELD = 10;
-/** BatchTopK's threshold moves this fraction of the way to each batch's smallest kept code (SAELens' topk_threshold_lr). */
+/** A JumpReLU threshold (BatchTopK's) moves this fraction of the way to each batch's smallest kept code (SAELens' topk_threshold_lr). */
 export const THRESHOLD_RATE = 0.01;
 
 export interface TrainingMetrics {
@@ -267,11 +268,9 @@ class FiringTracker {
   }
 }
 
-/** The sparsity coefficient at a step (l1Coefficient or beta, warmed up); TopK variants have none. */
+/** The architecture's sparsity coefficient at a step, warmed up (0 where sparsity is a count). */
 function sparsityCoefficientAt(config: SaeConfig, step: number): number {
-  if (config.architecture === "l1") return warmedUp(config.l1Coefficient, step, config.l1WarmupSteps);
-  if (config.architecture === "kl") return warmedUp(config.beta, step, config.l1WarmupSteps);
-  return 0;
+  return warmedUp(architecture(config.architecture).sparsityCoefficient(config), step, config.l1WarmupSteps);
 }
 
 /** AuxK's bias vector for the step: 0 at dead latents, −Infinity elsewhere. */
@@ -300,7 +299,8 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
   const inputScale = inputScaleFor(data, config.inputNormalization);
   const totalVariance = unitStds(data).reduce((sum, std) => sum + std * std, 0) * inputScale ** 2;
   if (!(totalVariance > 0)) throw new Error("trainSae: the activations do not vary over the training set; there is nothing to learn");
-  const usesAuxK = (config.architecture === "topk" || config.architecture === "batchtopk") && config.auxCoefficient > 0;
+  const module = architecture(config.architecture);
+  const aux = module.auxK(config);
 
   const batches = new BatchStream(data, batchSize, inputScale, config.seed);
   const firing = new FiringTracker(dSae, config.deadAfterInputs);
@@ -313,15 +313,15 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
     for (let step = 1; step <= steps; step++) {
       hooks.signal?.throwIfAborted();
       const learningRate = warmedUp(config.learningRate, step, config.warmupSteps);
-      const dead = usesAuxK ? firing.dead() : [];
-      const kAux = config.architecture === "topk" || config.architecture === "batchtopk" ? Math.min(config.kAux, dead.length) : 0;
+      const dead = aux !== null ? firing.dead() : [];
+      const kAux = aux !== null ? Math.min(aux.kAux, dead.length) : 0;
       const stats = stepper.step({ x: batches.next(), step, learningRate, sparsityCoefficient: sparsityCoefficientAt(config, step), dead, kAux, totalVariance });
 
       const fires = firing.record(stats.subarray(STAT_FIRES), batchSize);
-      if (config.architecture === "batchtopk" && stats[STAT_MIN_KEPT] < Infinity) {
+      if (module.tracksThreshold && stats[STAT_MIN_KEPT] < Infinity) {
         threshold += THRESHOLD_RATE * (stats[STAT_MIN_KEPT] - threshold);
       }
-      const loss = stats[STAT_SQUARED_ERROR] / batchSize + stats[STAT_SPARSITY] + stats[STAT_AUX];
+      const loss = stats[STAT_SQUARED_ERROR] / batchSize + stats[STAT_PENALTY] + stats[STAT_AUX];
       if (!Number.isFinite(loss)) throw new Error(`trainSae: the loss became ${loss} at step ${step} (learning rate ${learningRate}); try a lower learningRate`);
       const squaredError = stats[STAT_SQUARED_ERROR];
 

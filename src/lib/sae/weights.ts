@@ -3,12 +3,13 @@
 // inputs (x · inputScale); encode and reconstruct apply and undo the scale themselves.
 import { describeValue, isPositiveInteger } from "../validate-input.js";
 import { SAE_ARCHITECTURES, type SaeArchitecture } from "./config.js";
+import { architecture as architectureNamed, isSaeArchitecture } from "./architectures/index.js";
 
 export interface SaeWeights {
   architecture: SaeArchitecture;
   dIn: number;
   dSae: number;
-  /** Active latents per input; "topk" only (BatchTopK encodes with `threshold` instead). */
+  /** Active latents per input, for the topk inference function only (architectures/inference.ts). */
   k?: number;
   /** [dIn, dSae] row-major: W_enc[i * dSae + j] weighs input i into latent j. */
   W_enc: Float32Array;
@@ -18,7 +19,7 @@ export interface SaeWeights {
   W_dec: Float32Array;
   /** [dIn], subtracted from the input before encoding and added back after decoding. */
   b_dec: Float32Array;
-  /** [dSae] JumpReLU thresholds on the pre-activation; "batchtopk" only. */
+  /** [dSae] thresholds on the pre-activation, for the jumprelu inference function only. */
   threshold?: Float32Array;
   /** The SAE reads x · inputScale and its reconstruction is divided by it (1 without normalization). */
   inputScale: number;
@@ -28,7 +29,7 @@ export interface SaeWeights {
 export function checkSaeWeights(weights: SaeWeights, what = "SAE weights"): void {
   if (weights === null || typeof weights !== "object") throw new Error(`${what}: expected an object, found ${describeValue(weights)}`);
   const { architecture, dIn, dSae, k, inputScale } = weights;
-  if (!SAE_ARCHITECTURES.includes(architecture)) {
+  if (!isSaeArchitecture(architecture)) {
     throw new Error(`${what}: architecture must be one of ${SAE_ARCHITECTURES.join(", ")}, found ${describeValue(architecture)}`);
   }
   if (!isPositiveInteger(dIn)) throw new Error(`${what}: dIn must be a positive integer, found ${describeValue(dIn)}`);
@@ -37,11 +38,12 @@ export function checkSaeWeights(weights: SaeWeights, what = "SAE weights"): void
   for (const [name, size] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
     checkArray(weights[name], name, size, what);
   }
-  if (architecture === "topk") {
-    if (!isPositiveInteger(k) || k > dSae) throw new Error(`${what}: a topk SAE needs k, an integer from 1 to dSae (${dSae}), found ${describeValue(k)}`);
+  const { needs } = architectureNamed(architecture).inference;
+  if (needs === "k") {
+    if (!isPositiveInteger(k) || k > dSae) throw new Error(`${what}: a ${architecture} SAE needs k, an integer from 1 to dSae (${dSae}), found ${describeValue(k)}`);
   }
-  if (architecture === "batchtopk") {
-    if (weights.threshold === undefined) throw new Error(`${what}: a batchtopk SAE needs its JumpReLU threshold (dSae values), found none`);
+  if (needs === "threshold") {
+    if (weights.threshold === undefined) throw new Error(`${what}: a ${architecture} SAE needs its JumpReLU threshold (dSae values), found none`);
     checkArray(weights.threshold, "threshold", dSae, what);
   }
   if (!(typeof inputScale === "number" && Number.isFinite(inputScale) && inputScale > 0)) {

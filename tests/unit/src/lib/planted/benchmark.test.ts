@@ -20,7 +20,7 @@ import {
   type PlantedRow,
 } from "../../../../../src/lib/planted/benchmark.js";
 import { decodeSafetensors } from "../../../../../src/lib/sae/safetensors.js";
-import { saeConfig } from "../../../../../src/lib/sae/config.js";
+import { SAE_ARCHITECTURES, saeConfig } from "../../../../../src/lib/sae/config.js";
 import { encodeReference } from "../../../../../src/lib/sae/encode.js";
 import type { SaeWeights } from "../../../../../src/lib/sae/weights.js";
 import { gaussian, mulberry32, permutation } from "../../../../../src/lib/random.js";
@@ -206,12 +206,12 @@ describe("an SAE's row", () => {
   test("plantedSaeConfig: width at least n and a multiple of 4; k from the true L0; ρ from the firing probability; all valid", () => {
     assert.equal(plantedDictionarySize(96), 96);
     assert.equal(plantedDictionarySize(50), 52);
-    for (const architecture of ["l1", "kl", "topk", "batchtopk"] as const) {
+    for (const architecture of SAE_ARCHITECTURES) {
       const config = saeConfig(plantedSaeConfig(small, architecture, 100));
       assert.equal(config.dIn, 8);
       assert.equal(config.dSae, 16);
       assert.equal(config.steps, 100);
-      if (config.architecture === "topk" || config.architecture === "batchtopk") assert.equal(config.k, trueMeanL0(small));
+      if ("k" in config) assert.equal(config.k, trueMeanL0(small), architecture);
       if (config.architecture === "kl") assert.equal(config.rho, 0.1);
     }
   });
@@ -277,8 +277,8 @@ describe("plantedInputs", () => {
     assert.equal(error({ correlation: "1" }), "correlation must be a number in [0, 1), found 1");
     assert.equal(error({ steps: "0" }), "SAE steps must be a whole number from 1 to 100000; found 0.");
     assert.equal(error({ steps: "" }), "SAE steps must be a whole number from 1 to 100000; found nothing.");
-    assert.equal(error({ architectures: "topk, jumprelu" }), 'Architectures must be a list of l1, kl, topk, batchtopk; found "jumprelu".');
-    assert.equal(error({ architectures: " , " }), "Architectures must be a list of l1, kl, topk, batchtopk; found nothing.");
+    assert.equal(error({ architectures: "topk, jumprelu" }), `Architectures must be a list of ${SAE_ARCHITECTURES.join(", ")}; found "jumprelu".`);
+    assert.equal(error({ architectures: " , " }), `Architectures must be a list of ${SAE_ARCHITECTURES.join(", ")}; found nothing.`);
     assert.equal(error({ architectures: "l1 l1" }), 'Architectures lists "l1" twice.');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { activeAbove, checkSaeConfig, saeConfig, SAE_DEFAULTS, type SaeConfig } from "../../../../../src/lib/sae/config.js";
+import { activeAbove, checkSaeConfig, SAE_ARCHITECTURES, saeConfig, SAE_DEFAULTS, type SaeConfig } from "../../../../../src/lib/sae/config.js";
 
 const topk = saeConfig({ architecture: "topk", dIn: 32, dSae: 32, k: 4 });
 const kl = saeConfig({ architecture: "kl", dIn: 8, dSae: 16, rho: 0.05, beta: 3 });
@@ -34,7 +34,7 @@ describe("SAE config", () => {
       assert.equal(bad(kl, { rho }), `rho (the target firing rate) must be strictly between 0 and 1, found ${rho}`);
     }
     assert.equal(bad(kl, { beta: -3 }), "beta (the KL penalty's weight) must be a finite number >= 0, found -3");
-    assert.equal(bad(l1, { architecture: "gated" }), 'architecture must be one of "l1", "kl", "topk", "batchtopk", found "gated"');
+    assert.equal(bad(l1, { architecture: "gated" }), `architecture must be one of ${SAE_ARCHITECTURES.map((a) => JSON.stringify(a)).join(", ")}, found "gated"`);
     assert.equal(bad(l1, { learningRate: 0 }), "learningRate must be a finite number > 0, found 0");
     assert.equal(bad(l1, { batchSize: -4 }), "batchSize must be a positive integer, found -4");
     assert.equal(bad(l1, { warmupSteps: -1 }), "warmupSteps must be an integer >= 0, found -1");

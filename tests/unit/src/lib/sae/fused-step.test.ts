@@ -14,7 +14,7 @@ import { FusedSaeStep, fusedStepSupports } from "../../../../../src/lib/sae/fuse
 import { initialParameters } from "../../../../../src/lib/sae/init.js";
 import { parameterLayout } from "../../../../../src/lib/sae/parameters.js";
 import { inputScaleFor, trainSae, type TrainSaeResult } from "../../../../../src/lib/sae/train.js";
-import { lossGradient, STAT_AUX, STAT_FIRES, STAT_SPARSITY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "../../../../../src/lib/sae/train-step.js";
+import { lossGradient, STAT_AUX, STAT_FIRES, STAT_PENALTY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "../../../../../src/lib/sae/train-step.js";
 import { sparseDictionaryData } from "./fixtures.js";
 
 const truth = sparseDictionaryData(11, { dIn: 16, atomCount: 32, rows: 2048 });
@@ -67,7 +67,7 @@ function compareAlongTrajectory(kernels: WebAssembly.Module, input: SaeConfigInp
 
     worst.gradient = Math.max(worst.gradient, maxDifference(ours.gradient, gradient) / maxAbs(gradient));
     worst.squaredError = Math.max(worst.squaredError, Math.abs(ours.stats[STAT_SQUARED_ERROR] - stats[STAT_SQUARED_ERROR]) / stats[STAT_SQUARED_ERROR]);
-    worst.sparsity = Math.max(worst.sparsity, Math.abs(ours.stats[STAT_SPARSITY] - stats[STAT_SPARSITY]) / Math.max(1e-12, Math.abs(stats[STAT_SPARSITY])));
+    worst.sparsity = Math.max(worst.sparsity, Math.abs(ours.stats[STAT_PENALTY] - stats[STAT_PENALTY]) / Math.max(1e-12, Math.abs(stats[STAT_PENALTY])));
     worst.aux = Math.max(worst.aux, Math.abs(ours.stats[STAT_AUX] - stats[STAT_AUX]) / Math.max(1e-12, Math.abs(stats[STAT_AUX])));
     let flips = 0;
     for (let j = 0; j < config.dSae; j++) flips += Math.abs(ours.stats[STAT_FIRES + j] - stats[STAT_FIRES + j]);

@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { buildModel } from "../../../../../src/lib/models/architecture.js";
 import { CNN, MODELS, modelEntry } from "../../../../../src/lib/models/registry.js";
-import { saeConfig } from "../../../../../src/lib/sae/config.js";
-import { reluLayers, saeSweep } from "../../../../../src/lib/sae/sweep.js";
+import { SAE_ARCHITECTURES, saeConfig } from "../../../../../src/lib/sae/config.js";
+import { architecture } from "../../../../../src/lib/sae/architectures/index.js";
+import { reluLayers, saeSweep, sparsitySettings } from "../../../../../src/lib/sae/sweep.js";
 
 describe("SAE sweep", () => {
   before(async () => {
@@ -33,17 +34,18 @@ describe("SAE sweep", () => {
     ]);
   });
 
-  test("the baseline's layers get the full grid: 4 architectures × 5 sizes × 2 settings, and 4 each on PCA and ICA at 4x", () => {
+  test("the baseline's layers get the full grid: every architecture × 5 sizes × 2 settings, and one each on PCA and ICA at 4x", () => {
     const [relu1, relu2] = saeSweep(modelEntry("baseline-mlp"));
+    const count = SAE_ARCHITECTURES.length * (5 * 2 + 2);
     for (const layer of [relu1, relu2]) {
-      assert.equal(layer.saes.length, 48);
-      assert.equal(new Set(layer.saes.map((s) => s.id)).size, 48, "ids are unique");
+      assert.equal(layer.saes.length, count);
+      assert.equal(new Set(layer.saes.map((s) => s.id)).size, count, "ids are unique");
       assert.deepEqual(
         [...new Set(layer.saes.map((s) => s.config.dSae / layer.width))].sort((a, b) => a - b),
         [1, 2, 4, 8, 16],
       );
-      assert.equal(layer.saes.filter((s) => s.basis === "pca").length, 4);
-      assert.equal(layer.saes.filter((s) => s.basis === "ica").length, 4);
+      assert.equal(layer.saes.filter((s) => s.basis === "pca").length, SAE_ARCHITECTURES.length);
+      assert.equal(layer.saes.filter((s) => s.basis === "ica").length, SAE_ARCHITECTURES.length);
     }
     const ids = relu1.saes.map((s) => s.id);
     for (const id of ["neurons/topk-x4-k4", "neurons/batchtopk-x16-k8", "neurons/l1-x1-lambda2", "neurons/kl-x8-rho0.2-beta0.3", "pca/topk-x4-k4", "ica/kl-x4-rho0.05-beta0.1"]) {
@@ -54,7 +56,9 @@ describe("SAE sweep", () => {
 
   test("other models' layers get the reduced grid; the CNN's dense layer also the PCA and ICA runs", () => {
     const ids = (name: string) => saeSweep(modelEntry(name)).map((l) => [l.layer, l.saes.map((s) => s.id)]);
-    const reduced = ["neurons/l1-x4-lambda2", "neurons/kl-x4-rho0.05-beta0.1", "neurons/topk-x4-k4", "neurons/batchtopk-x4-k4"];
+    // One 4x SAE per architecture at its sparser setting (the first four spelled out).
+    const reduced = SAE_ARCHITECTURES.map((name) => `neurons/${name}-x4-${architecture(name).sparsityTag(sparsitySettings(name)[0])}`);
+    assert.deepEqual(reduced.slice(0, 4), ["neurons/l1-x4-lambda2", "neurons/kl-x4-rho0.05-beta0.1", "neurons/topk-x4-k4", "neurons/batchtopk-x4-k4"]);
     assert.deepEqual(ids("dropout-mlp"), [
       ["relu_1", reduced],
       ["relu_2", reduced],

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { saeConfig, type SaeConfig, type SaeConfigInput } from "../../../../../src/lib/sae/config.js";
 import { parameterLayout, type ParameterLayout } from "../../../../../src/lib/sae/parameters.js";
-import { lossGradient, STAT_AUX, STAT_SPARSITY, STAT_SQUARED_ERROR, type StepInput } from "../../../../../src/lib/sae/train-step.js";
+import { lossGradient, STAT_AUX, STAT_PENALTY, STAT_SQUARED_ERROR, type StepInput } from "../../../../../src/lib/sae/train-step.js";
 import { gaussian, mulberry32 } from "../../../../../src/lib/random.js";
 
 type Tensor = tf.Tensor;
@@ -151,7 +151,7 @@ describe("lossGradient equals tfjs autodiff of the stated loss", () => {
       assert.equal(tf.memory().numTensors, before, "lossGradient leaked tensors");
       const expected = autodiff(config, layout, theta, step);
       assertClose(gradient, expected.gradient, "gradient");
-      const loss = stats[STAT_SQUARED_ERROR] / batch + stats[STAT_SPARSITY] + stats[STAT_AUX];
+      const loss = stats[STAT_SQUARED_ERROR] / batch + stats[STAT_PENALTY] + stats[STAT_AUX];
       assert.ok(Math.abs(loss - expected.loss) <= 1e-5 * Math.abs(expected.loss), `loss: expected ${expected.loss}, found ${loss}`);
       if (dead !== null) assert.ok(stats[STAT_AUX] > 0, "AuxK should contribute to the loss");
       tf.dispose([x, xT, ...(deadBias ? [deadBias] : [])]);
