@@ -5,12 +5,13 @@ import { l1, type L1SaeConfig, type L1SaeConfigInput } from "./l1.js";
 import { kl, type KlSaeConfig, type KlSaeConfigInput } from "./kl.js";
 import { topk, type TopKSaeConfig, type TopKSaeConfigInput } from "./topk.js";
 import { batchtopk, type BatchTopKSaeConfig, type BatchTopKSaeConfigInput } from "./batchtopk.js";
+import { matryoshka, type MatryoshkaSaeConfig, type MatryoshkaSaeConfigInput } from "./matryoshka.js";
 
-const MODULES = [l1, kl, topk, batchtopk] as const;
+const MODULES = [l1, kl, topk, batchtopk, matryoshka] as const;
 
-export type SaeConfig = L1SaeConfig | KlSaeConfig | TopKSaeConfig | BatchTopKSaeConfig;
+export type SaeConfig = L1SaeConfig | KlSaeConfig | TopKSaeConfig | BatchTopKSaeConfig | MatryoshkaSaeConfig;
 /** A config with the settings that have a sensible default left out. */
-export type SaeConfigInput = L1SaeConfigInput | KlSaeConfigInput | TopKSaeConfigInput | BatchTopKSaeConfigInput;
+export type SaeConfigInput = L1SaeConfigInput | KlSaeConfigInput | TopKSaeConfigInput | BatchTopKSaeConfigInput | MatryoshkaSaeConfigInput;
 export type SaeArchitecture = SaeConfig["architecture"];
 
 /** Every architecture's name, in the order the pages list them. */
