@@ -9,6 +9,7 @@ import { independentConcepts } from "./independent-concepts.js";
 import { readDataset } from "../../data-loaders/dataset/read-dataset.js";
 import { independentPlantedScores } from "./independent-planted.js";
 import { readSafetensors } from "./independent-sae.js";
+import { SAE_ARCHITECTURES } from "../../src/lib/sae/config.js";
 
 const dist = join(root, "dist");
 const groundTruthFile = (model: string) => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "ground-truth"), model, ".json"), "utf8"));
@@ -41,7 +42,7 @@ function pairwiseAuroc(values: ArrayLike<number>, positive: (row: number) => boo
 const YES_NO = /^([a-z]+) (=|≥) (\d+)$/;
 /** The planted benchmark's default d and n (src/lib/planted/spec.ts), and few steps so that a run takes seconds. */
 const PLANTED = { d: 24, n: 96, steps: 400 };
-const ARCHITECTURES = ["l1", "kl", "topk", "batchtopk"];
+const ARCHITECTURES = SAE_ARCHITECTURES;
 const unitRow = (page: Page, unit: number) => rowCells(page.locator("[data-testid=ground-truth-units] table"), page.locator("[data-testid=ground-truth-units] table tbody tr", { has: page.locator(`td:text-is("${unit}")`) }));
 
 describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {

@@ -4,6 +4,7 @@ import type { ActivationMatrix } from "../../../../../src/lib/analysis/types.js"
 import { gaussian, mulberry32, sampleIndices } from "../../../../../src/lib/random.js";
 import type { SaeArchitecture } from "../../../../../src/lib/sae/config.js";
 import type { SaeWeights } from "../../../../../src/lib/sae/weights.js";
+import type { ParameterLayout } from "../../../../../src/lib/sae/parameters.js";
 
 export interface SparseDictionaryData {
   data: ActivationMatrix;
@@ -72,4 +73,17 @@ export function randomWeights(architecture: SaeArchitecture, seed = 3): SaeWeigh
     ...(architecture === "batchtopk" ? { threshold: Float32Array.from({ length: dSae }, (_, j) => 0.1 * j) } : {}),
     inputScale: 1.7,
   };
+}
+
+/** Random flat parameters with unit decoder rows (what training keeps for every unit-norm architecture). */
+export function unitDecoderParameters(layout: ParameterLayout, seed: number): Float32Array {
+  const { dIn, dSae } = layout;
+  const random = mulberry32(seed);
+  const theta = Float32Array.from({ length: layout.size }, () => 0.5 * gaussian(random));
+  for (let j = 0; j < dSae; j++) {
+    const row = theta.subarray(layout.wDec + j * dIn, layout.wDec + (j + 1) * dIn);
+    const norm = Math.hypot(...row);
+    row.forEach((value, i) => (row[i] = value / norm));
+  }
+  return theta;
 }

@@ -5,6 +5,7 @@ import { saeConfig, type SaeConfig, type SaeConfigInput } from "../../../../../s
 import { parameterLayout, type ParameterLayout } from "../../../../../src/lib/sae/parameters.js";
 import { lossGradient, STAT_AUX, STAT_PENALTY, STAT_SQUARED_ERROR, type StepInput } from "../../../../../src/lib/sae/train-step.js";
 import { gaussian, mulberry32 } from "../../../../../src/lib/random.js";
+import { unitDecoderParameters } from "./fixtures.js";
 
 type Tensor = tf.Tensor;
 type Tensor1D = tf.Tensor1D;
@@ -13,17 +14,7 @@ const dIn = 5;
 const dSae = 12;
 const batch = 9;
 
-/** Random parameters with unit decoder rows (what training keeps for every variant but kl). */
-function randomParameters(layout: ParameterLayout, seed: number): Float32Array {
-  const random = mulberry32(seed);
-  const theta = Float32Array.from({ length: layout.size }, () => 0.5 * gaussian(random));
-  for (let j = 0; j < dSae; j++) {
-    const row = theta.subarray(layout.wDec + j * dIn, layout.wDec + (j + 1) * dIn);
-    const norm = Math.hypot(...row);
-    row.forEach((value, i) => (row[i] = value / norm));
-  }
-  return theta;
-}
+const randomParameters = unitDecoderParameters;
 
 /**
  * The loss written plainly and differentiated by tfjs. What the hand-written gradient treats as

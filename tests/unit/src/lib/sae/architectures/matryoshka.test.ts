@@ -15,7 +15,7 @@ import { trainSae } from "../../../../../../src/lib/sae/train.js";
 import { cfgJson, saeFromSafetensors, saeSafetensors } from "../../../../../../src/lib/sae/sae-files.js";
 import { encodeActivations, encodeReference } from "../../../../../../src/lib/sae/encode.js";
 import { gaussian, mulberry32 } from "../../../../../../src/lib/random.js";
-import { sparseDictionaryData } from "../fixtures.js";
+import { sparseDictionaryData, unitDecoderParameters } from "../fixtures.js";
 
 const dIn = 6;
 const dSae = 16;
@@ -28,13 +28,8 @@ function config(extra: Record<string, unknown> = {}): SaeConfig {
 
 /** Random parameters with unit decoder rows, and a batch of inputs. */
 function problem(layout: ParameterLayout, seed: number): { theta: Float32Array; x: Float32Array } {
-  const random = mulberry32(seed);
-  const theta = Float32Array.from({ length: layout.size }, () => 0.5 * gaussian(random));
-  for (let j = 0; j < dSae; j++) {
-    const row = theta.subarray(layout.wDec + j * dIn, layout.wDec + (j + 1) * dIn);
-    const norm = Math.hypot(...row);
-    row.forEach((value, i) => (row[i] = value / norm));
-  }
+  const theta = unitDecoderParameters(layout, seed);
+  const random = mulberry32(seed + 100);
   return { theta, x: Float32Array.from({ length: batch * dIn }, () => gaussian(random)) };
 }
 
