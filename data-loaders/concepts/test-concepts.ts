@@ -8,16 +8,15 @@ import { readDataset } from "../dataset/read-dataset.js";
 import { measureDigits } from "../../src/lib/concepts/measure.js";
 import { conceptsCsv, parseConceptsCsv } from "../../src/lib/concepts/csv.js";
 import type { ConceptColumns } from "../../src/lib/concepts/types.js";
+import { producerCode } from "../cache/code-files.js";
 
 const FILE = "test-concepts.csv";
-const CODE = ["src/lib/concepts", "data-loaders/concepts"];
-
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 
 /** data/concepts/test.csv: the concepts of every test image, in dataset order. */
 export async function testConceptsCsv(): Promise<Uint8Array> {
   const dataset = await readDataset();
-  const key = await artifactKey({ kind: "test-concepts", datasetChecksum: dataset.checksum, config: { split: "test" }, codeFiles: CODE });
+  const key = await artifactKey({ kind: "test-concepts", datasetChecksum: dataset.checksum, config: { split: "test" }, codeFiles: await producerCode(import.meta.url) });
   const dir = await withArtifact(key, async (out) => {
     const { rows, cols } = dataset;
     if (rows !== cols) throw new Error(`concepts: expected square images, found ${rows} × ${cols}`);

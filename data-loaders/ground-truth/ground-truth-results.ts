@@ -3,7 +3,6 @@
 // after its SAE sweeps and the test images' concepts). The loader
 // src/data/ground-truth/[model].json.ts serves it.
 import { createHash } from "node:crypto";
-import { KERNEL_CODE } from "../training/kernels/build-kernels.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
@@ -31,28 +30,9 @@ import { absorptionRows, sparseProbing, ABSORPTION_CONCEPT, type CheckedBasis } 
 import { probedSaes } from "../../src/lib/probes/probed-saes.js";
 import { SPARSE_PROBE_SETUP } from "../../src/lib/ground-truth/sparse-probing.js";
 import { ABSORPTION_SETUP } from "../../src/lib/ground-truth/absorption.js";
+import { producerCode } from "../cache/code-files.js";
 
 const FILE = "ground-truth.json";
-
-/** What the scores depend on beyond the model, its sweeps and the concepts. */
-const CODE = [
-  "data-loaders/ground-truth",
-  "src/lib/ground-truth",
-  "src/lib/analysis/validate.ts",
-  "src/lib/analysis/predictions/model-comparison.ts",
-  "src/lib/probes",
-  "src/lib/network",
-  "src/lib/sae/encode.ts",
-  "src/lib/sae/basis.ts",
-  "src/lib/sae/training-failure.ts",
-  "src/lib/random.ts",
-  "src/lib/sae",
-  "src/lib/planted/recovery.ts",
-  "src/lib/planted/hungarian.ts",
-  "data-loaders/sae/train-sweep.ts",
-  "data-loaders/training/node-backend.ts",
-  ...KERNEL_CODE,
-];
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
@@ -122,7 +102,7 @@ export async function groundTruthResults(model: string): Promise<Uint8Array> {
     kind: `${model}-ground-truth`,
     datasetChecksum: dataset.checksum,
     config: { model: basename(modelDir), sweeps: sweeps.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })), concepts: sha256(conceptsCsv), setup: SCORE_SETUP, seeds: EXTRA_SEEDS, sparseProbing: SPARSE_PROBE_SETUP, absorption: { ...ABSORPTION_SETUP, concept: ABSORPTION_CONCEPT } },
-    codeFiles: CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const started = performance.now();

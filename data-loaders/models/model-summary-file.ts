@@ -8,15 +8,14 @@ import { blankPixelMask } from "../training/blank-pixels.js";
 import { trainedModel } from "./trained-model.js";
 import { networkFromLayersModel, readWeightsBin } from "../../src/lib/network/from-layers-model.js";
 import { modelSummary } from "../../src/lib/analysis/predictions/model-summary.js";
+import { producerCode } from "../cache/code-files.js";
 
 const FILE = "summary.json";
 /** The "garbage" pixels: blank in at least this share of training images. */
 export const GARBAGE_BLANK_FRACTION = 0.99;
-const CODE = ["data-loaders/models/model-summary-file.ts", "data-loaders/training/blank-pixels.ts", "src/lib/analysis", "src/lib/network", "src/lib/random.ts", "src/lib/validate-input.ts"];
-
 export async function summaryFile(name: string): Promise<Uint8Array> {
   const { dir: modelDir, dataset } = await trainedModel(name);
-  const key = await artifactKey({ kind: `${name}-summary`, datasetChecksum: dataset.checksum, config: { model: basename(modelDir), garbage: GARBAGE_BLANK_FRACTION }, codeFiles: CODE });
+  const key = await artifactKey({ kind: `${name}-summary`, datasetChecksum: dataset.checksum, config: { model: basename(modelDir), garbage: GARBAGE_BLANK_FRACTION }, codeFiles: await producerCode(import.meta.url) });
   const dir = await withArtifact(key, async (out) => {
     const modelJson = JSON.parse(await readFile(join(modelDir, "model.json"), "utf8"));
     const weights = await readFile(join(modelDir, "weights.bin"));

@@ -8,7 +8,7 @@ import { readDataset, type Dataset } from "../dataset/read-dataset.js";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
 import { initTrainingBackend, requestedTrainingBackend } from "../training/node-backend.js";
 import { trainClassifier } from "../training/train.js";
-import { KERNEL_CODE, kernelModule } from "../training/kernels/build-kernels.js";
+import { kernelModule } from "../training/kernels/build-kernels.js";
 import { writeLayersModel } from "../training/export-layers.js";
 import { readNamedWeights } from "../training/named-weights.js";
 import { pixelStats } from "../training/pixel-stats.js";
@@ -17,22 +17,12 @@ import { modelEntry, type ModelEntry } from "../../src/lib/models/registry.js";
 import type { TrainingRecord } from "../../src/lib/models/training-record.js";
 import { encodeBundle } from "../../src/lib/codecs/tensor-bundle.js";
 import { encodeWeightSnapshots } from "../../src/lib/network/snapshots.js";
+import { producerCode } from "../cache/code-files.js";
 
 export const HISTORY_FILE = "history.json";
 export const SNAPSHOTS_FILE = "snapshots.bin";
 /** The files of a trained model's artifact, as the loaders serve them. */
 export const MODEL_FILES = ["model.json", "weights.bin", HISTORY_FILE, SNAPSHOTS_FILE] as const;
-
-/** Code whose change must retrain: the training loop and kernels, the builder, the file formats. */
-const TRAINING_CODE = [
-  "data-loaders/models/trained-model.ts",
-  "data-loaders/training",
-  ...KERNEL_CODE,
-  "src/lib/models/architecture.ts",
-  "src/lib/network/snapshots.ts",
-  "src/lib/codecs",
-  "src/lib/random.ts",
-];
 
 export interface TrainedModel {
   entry: ModelEntry;
@@ -49,7 +39,7 @@ export async function trainedModel(name: string): Promise<TrainedModel> {
     datasetChecksum: dataset.checksum,
     // The backend asked for (TRAIN_BACKEND) changes the numbers, so it is part of the key.
     config: { architecture: entry.architecture, train: entry.train, classNames: dataset.classNames, backend: requestedTrainingBackend() },
-    codeFiles: TRAINING_CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const { tf, backend } = await initTrainingBackend();

@@ -1,6 +1,6 @@
 // A t-SNE map of the last ReLU layer of a trained model, computed at build time (exact t-SNE is
 // too slow to re-run on every page view). The parameters travel with the file so the page states them.
-import { KERNEL_CODE, kernelModule } from "../training/kernels/build-kernels.js";
+import { kernelModule } from "../training/kernels/build-kernels.js";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -13,6 +13,7 @@ import { networkActivations } from "../../src/lib/network/forward.js";
 import { reluActivationNames } from "../../src/lib/network/network.js";
 import { tsne } from "../../src/lib/analysis/embeddings/tsne.js";
 import { mulberry32, sampleIndices } from "../../src/lib/random.js";
+import { producerCode } from "../cache/code-files.js";
 
 export interface TsneParameters {
   /** How many test images (a seeded random sample). */
@@ -34,22 +35,6 @@ export const DEFAULT_TSNE: TsneParameters = {
 };
 
 const FILE = "tsne.bin";
-/** What the embedding depends on: a change here recomputes it (other analysis modules do not). */
-const CODE = [
-  "data-loaders/models/tsne-embedding.ts",
-  "src/lib/analysis/embeddings/tsne.ts",
-  "src/lib/analysis/validate.ts",
-  "src/lib/analysis/types.ts",
-  "src/lib/network/network.ts",
-  "src/lib/network/from-layers-model.ts",
-  "src/lib/network/tensor-network.ts",
-  "src/lib/network/forward.ts",
-  "src/lib/validate-input.ts",
-  "src/lib/codecs",
-  "src/lib/random.ts",
-  ...KERNEL_CODE,
-];
-
 /** A gzipped tensor bundle: "indices" (test-set rows), "embedding" [n, 2], meta = layer + parameters + KL. */
 export async function tsneFile(name: string, params: TsneParameters = DEFAULT_TSNE): Promise<Uint8Array> {
   const { dir: modelDir, dataset } = await trainedModel(name);
@@ -57,7 +42,7 @@ export async function tsneFile(name: string, params: TsneParameters = DEFAULT_TS
     kind: `${name}-tsne`,
     datasetChecksum: dataset.checksum,
     config: { model: basename(modelDir), params },
-    codeFiles: CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const modelJson = JSON.parse(await readFile(join(modelDir, "model.json"), "utf8"));

@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
 import { initTrainingBackend } from "../training/node-backend.js";
-import { kernelModule, KERNEL_CODE } from "../training/kernels/build-kernels.js";
+import { kernelModule } from "../training/kernels/build-kernels.js";
 import { activationMatrix, plantFeatures } from "../../src/lib/planted/generate.js";
 import { DEFAULT_PLANTED_SPEC } from "../../src/lib/planted/spec.js";
 import {
@@ -24,6 +24,7 @@ import {
 } from "../../src/lib/planted/benchmark.js";
 import { SAE_ARCHITECTURES, saeConfig } from "../../src/lib/sae/config.js";
 import { trainSae } from "../../src/lib/sae/train.js";
+import { producerCode } from "../cache/code-files.js";
 
 export const PLANTED_FILES = { run: "run.json", features: "planted-features.safetensors", generator: "planted-generator.json" } as const;
 
@@ -53,7 +54,7 @@ export async function plantedBuildDir(): Promise<string> {
     kind: "planted-benchmark",
     datasetChecksum: "none (synthetic data)",
     config: { spec: DEFAULT_PLANTED_SPEC, steps: PLANTED_DEFAULT_STEPS, architectures: SAE_ARCHITECTURES, controlSeed: PLANTED_CONTROL_SEED },
-    codeFiles: ["data-loaders/planted", "src/lib/planted", "src/lib/sae", "src/lib/ground-truth", "data-loaders/training/node-backend.ts", ...KERNEL_CODE],
+    codeFiles: await producerCode(import.meta.url),
   });
   return withArtifact(key, async (out) => {
     const started = performance.now();

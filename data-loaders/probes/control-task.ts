@@ -9,6 +9,7 @@ import type { Dataset } from "../dataset/read-dataset.js";
 import { TRAIN_SAMPLE, trainSample } from "../site-data/dataset-files.js";
 import { controlLabels, kMeans, nearestCentroid } from "../../src/lib/probes/kmeans.js";
 import { PROBE_SETUP, controlSeeds } from "../../src/lib/probes/setup.js";
+import { producerCode } from "../cache/code-files.js";
 
 export interface ControlTask {
   train: Uint8Array;
@@ -27,7 +28,7 @@ export async function controlTask(dataset: Dataset): Promise<ControlTask> {
     kind: "probe-control-task",
     datasetChecksum: dataset.checksum,
     config: { control: PROBE_SETUP.control, sample: TRAIN_SAMPLE },
-    codeFiles: ["data-loaders/probes/control-task.ts", "src/lib/probes/kmeans.ts", "src/lib/probes/setup.ts", "src/lib/random.ts", "data-loaders/site-data/dataset-files.ts"],
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const classes = dataset.classNames.length;

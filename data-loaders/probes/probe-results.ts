@@ -4,7 +4,7 @@
 // and ICA bases and the codes of each SAE architecture (the sweep's reduced-grid SAEs: 4x, the
 // sparser setting), the untrained network's neurons, and the neurons after every epoch; and the
 // same on the raw pixels, shared by all models. The loader src/data/probes/[model].json.ts serves it.
-import { KERNEL_CODE, kernelModule } from "../training/kernels/build-kernels.js";
+import { kernelModule } from "../training/kernels/build-kernels.js";
 import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
@@ -29,24 +29,10 @@ import { logisticScores, probeInput, type ProbeSplit } from "../../src/lib/probe
 import { basisToJson, type ProbeFile, type ProbeInputResult, type ProbeLayerResult } from "../../src/lib/probes/probe-file.js";
 import { PROBE_SETUP } from "../../src/lib/probes/setup.js";
 import { ICA_FIT } from "../sae/bases.js";
+import { producerCode } from "../cache/code-files.js";
 
 const FILE = "probes.json";
 const PIXELS_FILE = "pixels.json";
-
-/** What the probes depend on beyond the model, its sweeps and the control task. */
-const CODE = [
-  "data-loaders/probes",
-  "src/lib/probes",
-  "src/lib/analysis/predictions/confusion.ts",
-  "src/lib/network",
-  "src/lib/sae/encode.ts",
-  "src/lib/sae/basis.ts",
-  "src/lib/sae/fit-basis.ts",
-  "src/lib/analysis/embeddings",
-  "data-loaders/site-data/dataset-files.ts",
-  "data-loaders/training/node-backend.ts",
-  ...KERNEL_CODE,
-];
 
 const log = (line: string) => void process.stderr.write(`${line}\n`);
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
@@ -96,7 +82,7 @@ async function pixelProbes(tf: TF, network: Network, splits: Splits): Promise<Pr
     kind: "probes-pixels",
     datasetChecksum: splits.dataset.checksum,
     config: { setup: PROBE_SETUP, sample: TRAIN_SAMPLE },
-    codeFiles: CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const result = await probeAll(tf, network, splits, { layer: PIXELS, basis: null, sae: null }, { id: PIXELS, basis: "neurons", sae: null });
@@ -152,7 +138,7 @@ export async function probeResults(model: string): Promise<Uint8Array> {
     kind: `${model}-probes`,
     datasetChecksum: dataset.checksum,
     config: { model: basename(modelDir), sweeps: layers.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })), setup: PROBE_SETUP, sample: TRAIN_SAMPLE, ica: ICA_FIT },
-    codeFiles: CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const splits = await splitsOf(dataset);
   const dir = await withArtifact(key, async (out) => {

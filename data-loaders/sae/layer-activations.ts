@@ -8,7 +8,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
-import { KERNEL_CODE } from "../training/kernels/build-kernels.js";
 import { initTrainingBackend } from "../training/node-backend.js";
 import { trainedModel } from "../models/trained-model.js";
 import { trainedNetwork } from "../models/trained-network.js";
@@ -19,24 +18,10 @@ import { activationInfo } from "../../src/lib/network/network.js";
 import { uploadNetwork } from "../../src/lib/network/tensor-network.js";
 import { deriveSeed, mulberry32, sampleIndices } from "../../src/lib/random.js";
 import type { SweepSamples } from "../../src/lib/sae/sweep-file.js";
+import { producerCode } from "../cache/code-files.js";
 
 /** Spatial layers only: training positions drawn from all training images' maps, test images whose every position is evaluated. */
 export const SPATIAL_SAMPLES = { trainPositions: 100_000, evaluationImages: 1_000, seed: 7 } as const;
-
-/** What recording activations depends on; an SAE sweep depends on it too. */
-export const ACTIVATION_CODE = [
-  "data-loaders/sae/layer-activations.ts",
-  "data-loaders/models/trained-network.ts",
-  "data-loaders/training/node-backend.ts",
-  ...KERNEL_CODE,
-  "src/lib/network/network.ts",
-  "src/lib/network/from-layers-model.ts",
-  "src/lib/network/tensor-network.ts",
-  "src/lib/network/forward.ts",
-  "src/lib/codecs",
-  "src/lib/random.ts",
-  "src/lib/validate-input.ts",
-];
 
 const FILE = "activations.bin";
 /** Images per forward pass when sampling a spatial layer (2,000 images of a 26 × 26 × 8 map: 43 MB). */
@@ -58,7 +43,7 @@ export async function layerActivations(model: string, layer: string): Promise<La
     kind: `${model}-${layer}-activations`,
     datasetChecksum: dataset.checksum,
     config: { model: basename(modelDir), layer, spatial: SPATIAL_SAMPLES },
-    codeFiles: ACTIVATION_CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const { tf } = await initTrainingBackend();

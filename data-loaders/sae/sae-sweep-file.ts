@@ -10,7 +10,7 @@ import { artifactKey, withArtifact } from "../cache/artifact-cache.js";
 import { initTrainingBackend } from "../training/node-backend.js";
 import { trainedModel } from "../models/trained-model.js";
 import { trainedNetwork } from "../models/trained-network.js";
-import { ACTIVATION_CODE, SPATIAL_SAMPLES, layerActivations } from "./layer-activations.js";
+import { SPATIAL_SAMPLES, layerActivations } from "./layer-activations.js";
 import { ICA_FIT, fitBasis } from "./bases.js";
 import { trainSweepSae } from "./train-sweep.js";
 import { downstreamRunner } from "./downstream-metrics.js";
@@ -22,24 +22,9 @@ import { sweepMetrics } from "../../src/lib/sae/sweep-metrics.js";
 import { cfgJson } from "../../src/lib/sae/sae-files.js";
 import { saeSweep, type SweepLayer } from "../../src/lib/sae/sweep.js";
 import { encodeSweepFile, type SweepBasisFit, type SweepFileSae } from "../../src/lib/sae/sweep-file.js";
+import { producerCode } from "../cache/code-files.js";
 
 export const SWEEP_FILE = "sweep.bin";
-
-/** What the sweep's numbers depend on beyond the activations: the SAE library and what it uses. */
-const CODE = [
-  ...ACTIVATION_CODE,
-  "data-loaders/sae",
-  "src/lib/sae",
-  "src/lib/analysis/types.ts",
-  "src/lib/analysis/validate.ts",
-  "src/lib/analysis/units/stats.ts",
-  "src/lib/analysis/units/dead-units.ts",
-  "src/lib/analysis/embeddings/pca.ts",
-  "src/lib/analysis/embeddings/eigen.ts",
-  "src/lib/analysis/embeddings/whitening.ts",
-  "src/lib/analysis/embeddings/ica.ts",
-  "src/lib/analysis/embeddings/fastica.ts",
-];
 
 /** The sweep of `layer` of registry model `model`, with an error that lists the layers it has. */
 export function sweepLayer(model: string, layer: string): SweepLayer {
@@ -58,7 +43,7 @@ export async function saeSweepFile(model: string, layer: string): Promise<Uint8A
     kind: `${model}-sae-${layer}`,
     datasetChecksum: dataset.checksum,
     config: { model: basename(modelDir), plan, spatial: SPATIAL_SAMPLES, ica: ICA_FIT },
-    codeFiles: CODE,
+    codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {
     const activations = await layerActivations(model, layer);
