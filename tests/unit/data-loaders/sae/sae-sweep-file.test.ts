@@ -1,13 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sweepLayer } from "../../../../data-loaders/sae/sae-sweep-file.js";
+import { SAE_ARCHITECTURES } from "../../../../src/lib/sae/config.js";
 
 describe("SAE sweep of one layer", () => {
   test("is the registry model's sweep of that layer", () => {
     const layer = sweepLayer("cnn", "relu_2");
     assert.equal(layer.spatial, true);
     assert.equal(layer.width, 16);
-    assert.equal(layer.saes.length, 4);
+    assert.equal(layer.saes.length, SAE_ARCHITECTURES.length, "one SAE per architecture");
   });
 
   test("an unknown model or layer is reported with what there is", () => {
