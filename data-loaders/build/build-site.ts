@@ -67,7 +67,8 @@ async function removeDebris(scratch: string | null): Promise<string[]> {
     removed.push(shown(scratch));
   }
   const partial = await removePartialLoaderOutputs(loaderCache);
-  if (partial.length > 0) removed.push(`${plural(partial.length, "partial loader output")} (${partial.map((name) => shown(join(loaderCache, name))).join(", ")})`);
+  if (partial.length > 0)
+    removed.push(`${plural(partial.length, "partial loader output")} (${partial.map((name) => shown(join(loaderCache, name))).join(", ")})`);
   // Artifact keys end in 64 hex digits: 8 are enough to tell them apart here.
   const artifacts = (await removeAbandonedWork()).map((name) => name.replace(/([0-9a-f]{8})[0-9a-f]{56}/, "$1…"));
   if (artifacts.length > 0) removed.push(`${plural(artifacts.length, "unfinished artifact file")} (${artifacts.join(", ")})`);
@@ -91,7 +92,12 @@ async function buildLocked(signal: AbortSignal): Promise<void> {
     scratch = scratchFolder(output, "next");
     // Framework runs .ts loaders with `tsx` from PATH: make sure ours is found, however we were started.
     const bin = join(root, "node_modules", ".bin");
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`, SITE_OUTPUT_DIR: scratch, OBSERVABLE_TELEMETRY_DISABLE: "true" };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${bin}${delimiter}${process.env.PATH ?? ""}`,
+      SITE_OUTPUT_DIR: scratch,
+      OBSERVABLE_TELEMETRY_DISABLE: "true",
+    };
     // Its output is piped through us: keep its colors when we write to a terminal.
     if (process.stdout.isTTY && env.NO_COLOR === undefined) env.FORCE_COLOR = "1";
     framework = await runFrameworkBuild(root, env, signal);
@@ -159,7 +165,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const causes = error instanceof BuildFailure ? error.causes : [(error as Error).message];
     for (const cause of causes) process.stderr.write(`build failed: ${cause}\n`);
     const site = lastGoodSite();
-    process.stderr.write(site ? `the last good site in ${site.where} is unchanged (built at ${site.builtAt})\n` : "no site was written (there was none before)\n");
+    process.stderr.write(
+      site ? `the last good site in ${site.where} is unchanged (built at ${site.builtAt})\n` : "no site was written (there was none before)\n",
+    );
     process.exit(1);
   }
 }

@@ -39,7 +39,11 @@ export async function loaderInputsFingerprint(root: string, env: NodeJS.ProcessE
     join(root, "package-lock.json"),
   ];
   for (const file of codeFiles) {
-    hash.update(relative(root, file)).update("\0").update(await readFile(file)).update("\0");
+    hash
+      .update(relative(root, file))
+      .update("\0")
+      .update(await readFile(file))
+      .update("\0");
   }
   // The list of pages (the index links only pages that exist).
   const pages = (await readdir(join(root, "src"))).filter((f) => f.endsWith(".md")).sort();

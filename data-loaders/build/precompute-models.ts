@@ -156,7 +156,10 @@ export async function jobsToRun(jobs: readonly PrecomputeJob[]): Promise<Precomp
 }
 
 /** Runs the jobs, each once the job it comes after has finished; returns how long each took. */
-export async function runJobs(jobs: readonly PrecomputeJob[], { root, concurrency = availableParallelism(), signal, log = (line) => void process.stderr.write(`${line}\n`), env = process.env }: PrecomputeOptions): Promise<JobTiming[]> {
+export async function runJobs(
+  jobs: readonly PrecomputeJob[],
+  { root, concurrency = availableParallelism(), signal, log = (line) => void process.stderr.write(`${line}\n`), env = process.env }: PrecomputeOptions,
+): Promise<JobTiming[]> {
   const labels = new Set(jobs.map((j) => j.label));
   for (const job of jobs) {
     const missing = job.after.find((label) => !labels.has(label));

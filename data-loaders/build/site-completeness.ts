@@ -59,7 +59,11 @@ function scriptReferences(text: string, isLibrary: boolean): string[] {
 /** Every local URL or module path that `text` (the contents of site file `file`) references, as written. */
 export function referencesIn(file: string, text: string): string[] {
   if (file.endsWith(".css")) return matches(text, [CSS_URL]).filter(isLocalUrl);
-  if (file.endsWith(".js")) return scriptReferences(text, LIBRARY_FOLDERS.some((folder) => file.startsWith(folder)));
+  if (file.endsWith(".js"))
+    return scriptReferences(
+      text,
+      LIBRARY_FOLDERS.some((folder) => file.startsWith(folder)),
+    );
   if (!file.endsWith(".html")) return [];
   const scripts = [...text.matchAll(SCRIPT)];
   const markup = text.replace(SCRIPT, (_, attributes: string) => `<script${attributes}></script>`);

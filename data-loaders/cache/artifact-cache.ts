@@ -134,9 +134,7 @@ export async function artifactKey(parts: ArtifactKeyParts): Promise<string> {
   }
   if (!Array.isArray(parts.codeFiles)) throw new Error("artifactKey: codeFiles must be a list of paths");
   const digest = createHash("sha256")
-    .update(
-      JSON.stringify([KEY_FORMAT, parts.kind, parts.datasetChecksum, canonicalJson(parts.config), await codeVersion(parts.codeFiles)]),
-    )
+    .update(JSON.stringify([KEY_FORMAT, parts.kind, parts.datasetChecksum, canonicalJson(parts.config), await codeVersion(parts.codeFiles)]))
     .digest("hex");
   return `${parts.kind}-${digest}`;
 }

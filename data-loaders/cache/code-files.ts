@@ -35,8 +35,21 @@ export function importedFiles(entry: string): Promise<string[]> {
   const name = projectPath(file);
   let graph = graphs.get(name);
   if (graph === undefined) {
-    graph = build({ entryPoints: [file], absWorkingDir: root, bundle: true, write: false, metafile: true, platform: "node", format: "esm", packages: "external", logLevel: "silent" }).then(
-      ({ metafile }) => Object.keys(metafile.inputs).filter((input) => !input.includes("node_modules/")).sort(),
+    graph = build({
+      entryPoints: [file],
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      logLevel: "silent",
+    }).then(
+      ({ metafile }) =>
+        Object.keys(metafile.inputs)
+          .filter((input) => !input.includes("node_modules/"))
+          .sort(),
       (error: Error) => {
         throw new Error(`importedFiles: esbuild could not follow the imports of ${name}: ${error.message}`);
       },

@@ -16,7 +16,12 @@ const log = (line: string) => void process.stderr.write(`${line}\n`);
 /** data/concepts/test.csv: the concepts of every test image, in dataset order. */
 export async function testConceptsCsv(): Promise<Uint8Array> {
   const dataset = await readDataset();
-  const key = await artifactKey({ kind: "test-concepts", datasetChecksum: dataset.checksum, config: { split: "test" }, codeFiles: await producerCode(import.meta.url) });
+  const key = await artifactKey({
+    kind: "test-concepts",
+    datasetChecksum: dataset.checksum,
+    config: { split: "test" },
+    codeFiles: await producerCode(import.meta.url),
+  });
   const dir = await withArtifact(key, async (out) => {
     const { rows, cols } = dataset;
     if (rows !== cols) throw new Error(`concepts: expected square images, found ${rows} × ${cols}`);

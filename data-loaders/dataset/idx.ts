@@ -65,25 +65,19 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDimensions?: n
   const dimensionCount = bytes[3];
 
   const wantedDimensions = expectedDimensions ?? dimensionCount;
-  const wrongMagic =
-    bytes[0] !== 0 || bytes[1] !== 0 || typeByte !== UNSIGNED_BYTE || dimensionCount !== wantedDimensions;
+  const wrongMagic = bytes[0] !== 0 || bytes[1] !== 0 || typeByte !== UNSIGNED_BYTE || dimensionCount !== wantedDimensions;
   if (wrongMagic) {
     const expected =
       expectedDimensions === undefined
         ? `magic 0x000008nn (unsigned byte, nn dimensions)`
         : `magic ${hex32((UNSIGNED_BYTE << 8) | expectedDimensions)} ${describeMagic(UNSIGNED_BYTE, expectedDimensions)}`;
-    const found =
-      bytes[0] === 0 && bytes[1] === 0 ? `${hex32(magic)} ${describeMagic(typeByte, dimensionCount)}` : hex32(magic);
+    const found = bytes[0] === 0 && bytes[1] === 0 ? `${hex32(magic)} ${describeMagic(typeByte, dimensionCount)}` : hex32(magic);
     throw new DatasetError(file, expected, found);
   }
 
   const headerLength = 4 + 4 * dimensionCount;
   if (bytes.length < headerLength) {
-    throw new DatasetError(
-      file,
-      `an IDX header of ${headerLength} bytes (${dimensionsText(dimensionCount)})`,
-      `a file of ${bytes.length} bytes`,
-    );
+    throw new DatasetError(file, `an IDX header of ${headerLength} bytes (${dimensionsText(dimensionCount)})`, `a file of ${bytes.length} bytes`);
   }
   const dims: number[] = [];
   for (let i = 0; i < dimensionCount; i++) dims.push(view.getUint32(4 + 4 * i));
@@ -91,13 +85,8 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedDimensions?: n
   const expectedLength = dims.reduce((product, size) => product * size, 1);
   const dataLength = bytes.length - headerLength;
   if (dataLength !== expectedLength) {
-    const problem =
-      dataLength < expectedLength ? "truncated" : `${dataLength - expectedLength} trailing bytes`;
-    throw new DatasetError(
-      file,
-      `${expectedLength} data bytes (${dims.join("x")})`,
-      `${dataLength} data bytes (${problem})`,
-    );
+    const problem = dataLength < expectedLength ? "truncated" : `${dataLength - expectedLength} trailing bytes`;
+    throw new DatasetError(file, `${expectedLength} data bytes (${dims.join("x")})`, `${dataLength} data bytes (${problem})`);
   }
 
   // A plain Uint8Array view (not a Buffer subarray) so consumers such as tfjs see the ordinary type.

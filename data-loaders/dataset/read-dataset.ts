@@ -176,11 +176,7 @@ export function parseClassesJson(text: string, path: string): { name?: string; c
   const list = classes as unknown[];
   const badIndex = list.findIndex((entry) => typeof entry !== "string" || entry.trim() === "");
   if (badIndex >= 0) {
-    throw new DatasetError(
-      path,
-      "every class name to be a non-empty string",
-      `${JSON.stringify(list[badIndex])} at index ${badIndex}`,
-    );
+    throw new DatasetError(path, "every class name to be a non-empty string", `${JSON.stringify(list[badIndex])} at index ${badIndex}`);
   }
   if (list.length < MIN_CLASSES || list.length > MAX_CLASSES) {
     throw new DatasetError(path, `between ${MIN_CLASSES} and ${MAX_CLASSES} class names`, `${list.length}`);
@@ -245,11 +241,7 @@ function parseSplit(images: StoredFile, labels: StoredFile, classes: ClassSource
   const count = checkImages(parsedImages, images.file.path);
   const labelCount = parsedLabels.dims[0];
   if (count !== labelCount) {
-    throw new DatasetError(
-      `${images.file.path} and ${labels.file.path}`,
-      "as many images as labels",
-      `${count} images and ${labelCount} labels`,
-    );
+    throw new DatasetError(`${images.file.path} and ${labels.file.path}`, "as many images as labels", `${count} images and ${labelCount} labels`);
   }
   checkLabels(parsedLabels.data, classes, labels.file.path);
   return { images: parsedImages.data, labels: parsedLabels.data, count };
@@ -257,8 +249,7 @@ function parseSplit(images: StoredFile, labels: StoredFile, classes: ClassSource
 
 /** Reads and validates the dataset in `options.dir`, else in the folder resolveDatasetSource(options.env) names. */
 export async function readDataset(options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Dataset> {
-  const { dir, isDefault } =
-    options.dir !== undefined ? { dir: resolve(options.dir), isDefault: false } : resolveDatasetSource(options.env);
+  const { dir, isDefault } = options.dir !== undefined ? { dir: resolve(options.dir), isDefault: false } : resolveDatasetSource(options.env);
   const names = await listFolder(dir);
   const keys = Object.keys(fileSpecs) as (keyof DatasetFiles)[];
   const fileNames = keys.map((key) => findFile(dir, names, key));
@@ -266,9 +257,7 @@ export async function readDataset(options: { dir?: string; env?: NodeJS.ProcessE
   const classNames = classes?.classNames ?? Array.from({ length: 10 }, (_, digit) => String(digit));
   const classSource: ClassSource = classes ? { count: classNames.length, classesJson: join(dir, "classes.json") } : { count: classNames.length };
 
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    fileNames.map((name) => readStoredFile(dir, name)),
-  );
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(fileNames.map((name) => readStoredFile(dir, name)));
   const files: DatasetFiles = {
     trainImages: trainImages.file,
     trainLabels: trainLabels.file,

@@ -38,7 +38,14 @@ const log = (line: string) => void process.stderr.write(`${line}\n`);
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 const toArrayBuffer = (bytes: Uint8Array) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 
-async function layerReport(tf: TF, network: Network, images: Uint8Array, count: number, sweep: SweepFile, concepts: ExplanationInput): Promise<GroundTruthLayer> {
+async function layerReport(
+  tf: TF,
+  network: Network,
+  images: Uint8Array,
+  count: number,
+  sweep: SweepFile,
+  concepts: ExplanationInput,
+): Promise<GroundTruthLayer> {
   const started = performance.now();
   const { layer } = sweep;
   const values = (source: Omit<ProbeInputSource, "layer">) => probeFeatures(tf, network, images, count, { layer, ...source });
@@ -67,7 +74,16 @@ async function layerReport(tf: TF, network: Network, images: Uint8Array, count: 
     const failure = trainingFailure(sae);
     bases.push(
       basisReport(
-        { id: sae.id, kind: "sae", basis: sae.basis, architecture: sae.config.architecture, values: codes, activeAbove: activeAbove(sae.config.architecture), controlInput: inBasis[sae.basis], ...(failure ? { failure } : {}) },
+        {
+          id: sae.id,
+          kind: "sae",
+          basis: sae.basis,
+          architecture: sae.config.architecture,
+          values: codes,
+          activeAbove: activeAbove(sae.config.architecture),
+          controlInput: inBasis[sae.basis],
+          ...(failure ? { failure } : {}),
+        },
         neurons,
         concepts,
       ),
@@ -76,17 +92,23 @@ async function layerReport(tf: TF, network: Network, images: Uint8Array, count: 
   const scored = performance.now();
   log(`ground truth ${sweep.model}/${layer}: ${bases.length} bases scored in ${((scored - started) / 1000).toFixed(1)} s`);
   const seeds = await seedStudy(tf, sweep, await layerActivations(sweep.model, layer), concepts, SCORE_SETUP.threshold);
-  log(`ground truth ${sweep.model}/${layer}: ${seeds.length} SAEs × ${EXTRA_SEEDS.length} more seeds trained and scored in ${((performance.now() - scored) / 1000).toFixed(1)} s`);
+  log(
+    `ground truth ${sweep.model}/${layer}: ${seeds.length} SAEs × ${EXTRA_SEEDS.length} more seeds trained and scored in ${((performance.now() - scored) / 1000).toFixed(1)} s`,
+  );
   const seeded = performance.now();
   const checked: CheckedBasis[] = [
     { id: "neurons", values: neurons },
     { id: "pca", values: inBasis.pca },
     { id: "ica", values: inBasis.ica },
-    ...probedCodes.filter(({ sae }) => sae.basis === "neurons").map(({ sae, codes }) => ({ id: sae.id, values: activeValues(codes, activeAbove(sae.config.architecture)) })),
+    ...probedCodes
+      .filter(({ sae }) => sae.basis === "neurons")
+      .map(({ sae, codes }) => ({ id: sae.id, values: activeValues(codes, activeAbove(sae.config.architecture)) })),
   ];
   const probing = await sparseProbing(tf, checked, concepts);
   const absorbed = await absorptionRows(tf, probedCodes, neurons, concepts);
-  log(`ground truth ${sweep.model}/${layer}: k-sparse probes of ${checked.length} bases and absorption by ${absorbed.length} SAEs in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+  log(
+    `ground truth ${sweep.model}/${layer}: k-sparse probes of ${checked.length} bases and absorption by ${absorbed.length} SAEs in ${((performance.now() - seeded) / 1000).toFixed(1)} s`,
+  );
   return { layer, width: sweep.dLayer, bases, seeds, sparseProbing: probing, absorption: absorbed };
 }
 
@@ -101,7 +123,15 @@ export async function groundTruthResults(model: string): Promise<Uint8Array> {
   const key = await artifactKey({
     kind: `${model}-ground-truth`,
     datasetChecksum: dataset.checksum,
-    config: { model: basename(modelDir), sweeps: sweeps.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })), concepts: sha256(conceptsCsv), setup: SCORE_SETUP, seeds: EXTRA_SEEDS, sparseProbing: SPARSE_PROBE_SETUP, absorption: { ...ABSORPTION_SETUP, concept: ABSORPTION_CONCEPT } },
+    config: {
+      model: basename(modelDir),
+      sweeps: sweeps.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })),
+      concepts: sha256(conceptsCsv),
+      setup: SCORE_SETUP,
+      seeds: EXTRA_SEEDS,
+      sparseProbing: SPARSE_PROBE_SETUP,
+      absorption: { ...ABSORPTION_SETUP, concept: ABSORPTION_CONCEPT },
+    },
     codeFiles: await producerCode(import.meta.url),
   });
   const dir = await withArtifact(key, async (out) => {

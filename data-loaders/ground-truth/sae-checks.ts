@@ -43,13 +43,30 @@ export async function sparseProbing(tf: TF, bases: readonly CheckedBasis[], conc
     const byConcept = await probeTargets(tf, basis, conceptTargets, kernels);
     rows.push({
       id: basis.id,
-      perK: byClass.map((c, i) => ({ k: c.k, classF1: c.meanTestF1, conceptF1: byConcept[i].meanTestF1, classAuroc: c.meanTestAuroc, conceptAuroc: byConcept[i].meanTestAuroc })),
+      perK: byClass.map((c, i) => ({
+        k: c.k,
+        classF1: c.meanTestF1,
+        conceptF1: byConcept[i].meanTestF1,
+        classAuroc: c.meanTestAuroc,
+        conceptAuroc: byConcept[i].meanTestAuroc,
+      })),
     });
   }
-  return { ks: [...SPARSE_PROBE_SETUP.ks], classes: classes.length, concepts: conceptTargets.map((c) => c.name), setup: { ...SPARSE_PROBE_SETUP, ks: [...SPARSE_PROBE_SETUP.ks] }, bases: rows };
+  return {
+    ks: [...SPARSE_PROBE_SETUP.ks],
+    classes: classes.length,
+    concepts: conceptTargets.map((c) => c.name),
+    setup: { ...SPARSE_PROBE_SETUP, ks: [...SPARSE_PROBE_SETUP.ks] },
+    bases: rows,
+  };
 }
 
-export async function absorptionRows(tf: TF, saes: readonly { sae: SweepFileSae; codes: ActivationMatrix }[], neurons: ActivationMatrix, concepts: ExplanationInput): Promise<AbsorptionRow[]> {
+export async function absorptionRows(
+  tf: TF,
+  saes: readonly { sae: SweepFileSae; codes: ActivationMatrix }[],
+  neurons: ActivationMatrix,
+  concepts: ExplanationInput,
+): Promise<AbsorptionRow[]> {
   const concept = (concepts.binary ?? []).find((b) => b.name === ABSORPTION_CONCEPT);
   if (!concept) throw new Error(`absorption: no concept "${ABSORPTION_CONCEPT}" among ${(concepts.binary ?? []).map((b) => b.name).join(", ")}`);
   const kernels = await kernelModule();
@@ -58,7 +75,11 @@ export async function absorptionRows(tf: TF, saes: readonly { sae: SweepFileSae;
     const { decoder, offset } = decoderInNeuronSpace(sae.weights, sae.fittedBasis ?? undefined);
     const threshold = Math.max(activeAbove(sae.config.architecture), ABSORPTION_SETUP.activeAbove);
     // Projections are measured from the SAE's zero-code reconstruction, so latents' projections add up to the image's.
-    const result = await absorption(tf, { concept, neurons, codes: activeValues(codes, activeAbove(sae.config.architecture)), decoder }, { kernels, origin: offset, activeAbove: threshold });
+    const result = await absorption(
+      tf,
+      { concept, neurons, codes: activeValues(codes, activeAbove(sae.config.architecture)), decoder },
+      { kernels, origin: offset, activeAbove: threshold },
+    );
     rows.push({
       id: sae.id,
       architecture: sae.config.architecture,

@@ -26,7 +26,9 @@ const decoder = (w: SaeWeights): ActivationMatrix => ({ rows: w.dSae, cols: w.dI
 
 export async function seedStudy(tf: TF, sweep: SweepFile, activations: LayerActivations, concepts: ExplanationInput, threshold: number): Promise<SeedStudy[]> {
   if (activations.evaluation.rows !== concepts.labels.length) {
-    throw new Error(`seed study ${sweep.model}/${sweep.layer}: ${activations.evaluation.rows} evaluation rows, but the scores need one per test image (${concepts.labels.length})`);
+    throw new Error(
+      `seed study ${sweep.model}/${sweep.layer}: ${activations.evaluation.rows} evaluation rows, but the scores need one per test image (${concepts.labels.length})`,
+    );
   }
   const studies: SeedStudy[] = [];
   for (const sae of probedSaes(sweep)) {
@@ -36,7 +38,11 @@ export async function seedStudy(tf: TF, sweep: SweepFile, activations: LayerActi
     const measure = (seed: number, weights: SaeWeights, history: Parameters<typeof trainingFailure>[0]["history"]) => {
       const evaluation = evaluateSae(tf, weights, activations.evaluation, { basis: sae.fittedBasis });
       const summary = summarizeExplanations(explainUnits(activeValues(evaluation.codes, activeAbove(sae.config.architecture)), concepts), threshold);
-      const failure = trainingFailure({ config: sae.config, history, metrics: { ...sae.metrics, fractionVarianceExplained: evaluation.fractionVarianceExplained, dead: evaluation.dead } });
+      const failure = trainingFailure({
+        config: sae.config,
+        history,
+        metrics: { ...sae.metrics, fractionVarianceExplained: evaluation.fractionVarianceExplained, dead: evaluation.dead },
+      });
       runs.push({
         seed,
         fractionVarianceExplained: evaluation.fractionVarianceExplained,

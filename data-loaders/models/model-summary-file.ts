@@ -15,11 +15,19 @@ const FILE = "summary.json";
 export const GARBAGE_BLANK_FRACTION = 0.99;
 export async function summaryFile(name: string): Promise<Uint8Array> {
   const { dir: modelDir, dataset } = await trainedModel(name);
-  const key = await artifactKey({ kind: `${name}-summary`, datasetChecksum: dataset.checksum, config: { model: basename(modelDir), garbage: GARBAGE_BLANK_FRACTION }, codeFiles: await producerCode(import.meta.url) });
+  const key = await artifactKey({
+    kind: `${name}-summary`,
+    datasetChecksum: dataset.checksum,
+    config: { model: basename(modelDir), garbage: GARBAGE_BLANK_FRACTION },
+    codeFiles: await producerCode(import.meta.url),
+  });
   const dir = await withArtifact(key, async (out) => {
     const modelJson = JSON.parse(await readFile(join(modelDir, "model.json"), "utf8"));
     const weights = await readFile(join(modelDir, "weights.bin"));
-    const network = networkFromLayersModel(modelJson, readWeightsBin(modelJson, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer));
+    const network = networkFromLayersModel(
+      modelJson,
+      readWeightsBin(modelJson, weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer),
+    );
     const { tf } = await initTrainingBackend();
     const pixels = dataset.rows * dataset.cols;
     const summary = await modelSummary(tf, network, {

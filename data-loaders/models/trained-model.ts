@@ -75,7 +75,13 @@ export async function trainedModel(name: string): Promise<TrainedModel> {
       ...(masked && "maskedPixels" in masked ? { penalizedPixels: masked.maskedPixels } : {}),
       backend,
       trainedBy,
-      dataset: { name: dataset.name, checksum: dataset.checksum, classNames: dataset.classNames, trainCount: dataset.train.count, testCount: dataset.test.count },
+      dataset: {
+        name: dataset.name,
+        checksum: dataset.checksum,
+        classNames: dataset.classNames,
+        trainCount: dataset.train.count,
+        testCount: dataset.test.count,
+      },
       history,
     };
     await writeFile(join(out, HISTORY_FILE), JSON.stringify(record));

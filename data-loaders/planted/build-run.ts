@@ -77,7 +77,15 @@ export async function plantedBuildDir(): Promise<string> {
     const dSae = plantedDictionarySize(data.spec.n);
     const controlK = trueMeanL0(data);
     const control = summary(randomBaselineRow(data, dSae, PLANTED_CONTROL_SEED, controlK));
-    const run: PlantedBuildRun = { spec: DEFAULT_PLANTED_SPEC, steps: PLANTED_DEFAULT_STEPS, dSae, controlK, rows, control, seconds: (performance.now() - started) / 1000 };
+    const run: PlantedBuildRun = {
+      spec: DEFAULT_PLANTED_SPEC,
+      steps: PLANTED_DEFAULT_STEPS,
+      dSae,
+      controlK,
+      rows,
+      control,
+      seconds: (performance.now() - started) / 1000,
+    };
     const [features, generator] = plantedRunFiles(data, decoders);
     await writeFile(join(out, PLANTED_FILES.run), JSON.stringify(run));
     await writeFile(join(out, PLANTED_FILES.features), features.bytes);

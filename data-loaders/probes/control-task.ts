@@ -36,7 +36,12 @@ export async function controlTask(dataset: Dataset): Promise<ControlTask> {
     const seeds = controlSeeds();
     const sample = trainSample(dataset);
     const fit = kMeans(pixelsOf(sample.images, sample.labels.length), clusters, { seed: seeds.kMeans, maxIterations: iterations });
-    const clusterLabels = controlLabels(Int32Array.from({ length: clusters }, (_, i) => i), clusters, classes, seeds.labels);
+    const clusterLabels = controlLabels(
+      Int32Array.from({ length: clusters }, (_, i) => i),
+      clusters,
+      classes,
+      seeds.labels,
+    );
     const train = Array.from(fit.assignments, (cluster) => clusterLabels[cluster]);
     const test = Array.from(nearestCentroid(fit.centroids, clusters, pixelsOf(dataset.test.images, dataset.test.count)), (cluster) => clusterLabels[cluster]);
     const labelsPerDigit = Array.from({ length: classes }, (_, digit) => clusterLabels.filter((label) => label === digit).length);

@@ -64,7 +64,13 @@ async function featureSplits(tf: TF, network: Network, splits: Splits, source: P
 const classesOf = (splits: Splits) => splits.dataset.classNames.length;
 
 /** Every probe of one input. */
-async function probeAll(tf: TF, network: Network, splits: Splits, source: ProbeInputSource, id: Pick<ProbeInputResult, "id" | "basis" | "sae">): Promise<ProbeInputResult> {
+async function probeAll(
+  tf: TF,
+  network: Network,
+  splits: Splits,
+  source: ProbeInputSource,
+  id: Pick<ProbeInputResult, "id" | "basis" | "sae">,
+): Promise<ProbeInputResult> {
   const started = performance.now();
   const [train, test] = await featureSplits(tf, network, splits, source, true);
   // Logistic probes on the fused WebAssembly objective: the tfjs objective's numbers, several times faster.
@@ -101,7 +107,14 @@ async function layerBases(model: string, layer: string, sweep: SweepFile): Promi
   return bases;
 }
 
-async function layerProbes(tf: TF, network: Network, epochs: { epoch: number; network: Network }[], splits: Splits, model: string, sweep: SweepFile): Promise<ProbeLayerResult> {
+async function layerProbes(
+  tf: TF,
+  network: Network,
+  epochs: { epoch: number; network: Network }[],
+  splits: Splits,
+  model: string,
+  sweep: SweepFile,
+): Promise<ProbeLayerResult> {
   const { layer } = sweep;
   const bases = await layerBases(model, layer, sweep);
   const inputs: ProbeInputResult[] = [await probeAll(tf, network, splits, { layer, basis: null, sae: null }, { id: "neurons", basis: "neurons", sae: null })];
@@ -137,7 +150,13 @@ export async function probeResults(model: string): Promise<Uint8Array> {
   const key = await artifactKey({
     kind: `${model}-probes`,
     datasetChecksum: dataset.checksum,
-    config: { model: basename(modelDir), sweeps: layers.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })), setup: PROBE_SETUP, sample: TRAIN_SAMPLE, ica: ICA_FIT },
+    config: {
+      model: basename(modelDir),
+      sweeps: layers.map(({ layer, bytes }) => ({ layer, sha256: sha256(bytes) })),
+      setup: PROBE_SETUP,
+      sample: TRAIN_SAMPLE,
+      ica: ICA_FIT,
+    },
     codeFiles: await producerCode(import.meta.url),
   });
   const splits = await splitsOf(dataset);

@@ -114,5 +114,11 @@ export async function layerActivations(model: string, layer: string): Promise<La
     return { rows: shape[0], cols: shape[1], data };
   };
   const images = bundle.arrays.evaluation_images ? requireArray(bundle, "evaluation_images", "int32", source).data : null;
-  return { spatial: images !== null, train: matrix("train"), evaluation: matrix("evaluation"), evaluationImages: images, samples: bundle.meta.samples as SweepSamples };
+  return {
+    spatial: images !== null,
+    train: matrix("train"),
+    evaluation: matrix("evaluation"),
+    evaluationImages: images,
+    samples: bundle.meta.samples as SweepSamples,
+  };
 }

@@ -30,7 +30,8 @@ export const SWEEP_FILE = "sweep.bin";
 export function sweepLayer(model: string, layer: string): SweepLayer {
   const layers = saeSweep(modelEntry(model));
   const found = layers.find((l) => l.layer === layer);
-  if (!found) throw new Error(`SAE sweep: model "${model}" has no layer ${JSON.stringify(layer)} to train SAEs on; it has ${layers.map((l) => l.layer).join(", ")}`);
+  if (!found)
+    throw new Error(`SAE sweep: model "${model}" has no layer ${JSON.stringify(layer)} to train SAEs on; it has ${layers.map((l) => l.layer).join(", ")}`);
   return found;
 }
 

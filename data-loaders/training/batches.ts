@@ -12,12 +12,7 @@ export function sizeOfShape(shape: readonly number[]): number {
  * with pixels scaled to [0, 1]. The byte-to-float conversion is TypedArray.set (native) and the
  * scaling one division on the backend: several times faster than a per-pixel JS loop.
  */
-export function imageBatch(
-  tf: TF,
-  images: Uint8Array,
-  inputShape: readonly number[],
-  indices: ArrayLike<number> | { start: number; count: number },
-): Tensor {
+export function imageBatch(tf: TF, images: Uint8Array, inputShape: readonly number[], indices: ArrayLike<number> | { start: number; count: number }): Tensor {
   const pixels = sizeOfShape(inputShape);
   const count = "start" in indices ? indices.count : indices.length;
   // A fresh array each time: the cpu backend keeps a reference to the array it was given.
@@ -34,12 +29,7 @@ export function imageBatch(
 }
 
 /** One-hot float32 targets [count, classes] for the labels at `indices`. */
-export function oneHotBatch(
-  tf: TF,
-  labels: Uint8Array,
-  classes: number,
-  indices: ArrayLike<number> | { start: number; count: number },
-): Tensor {
+export function oneHotBatch(tf: TF, labels: Uint8Array, classes: number, indices: ArrayLike<number> | { start: number; count: number }): Tensor {
   const count = "start" in indices ? indices.count : indices.length;
   const values = new Float32Array(count * classes);
   for (let row = 0; row < count; row++) {

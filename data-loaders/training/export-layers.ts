@@ -62,7 +62,9 @@ export async function loadLayersModelFromFiles(tfApi: TF, modelJson: unknown, we
   for (const spec of specs) {
     const perValue = BYTES_PER_VALUE[spec.dtype];
     if (perValue === undefined || spec.quantization !== undefined) {
-      throw new Error(`loadLayersModelFromFiles: weight "${spec.name}" has dtype ${spec.dtype}${spec.quantization ? " (quantized)" : ""}; only unquantized float32/int32/bool are supported`);
+      throw new Error(
+        `loadLayersModelFromFiles: weight "${spec.name}" has dtype ${spec.dtype}${spec.quantization ? " (quantized)" : ""}; only unquantized float32/int32/bool are supported`,
+      );
     }
     expectedBytes += perValue * spec.shape.reduce((a, b) => a * b, 1);
   }

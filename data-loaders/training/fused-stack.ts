@@ -49,15 +49,18 @@ export function fusedStackProblem(model: LayersModel, penalties: TrainConfig["pe
     const names = spec.kind === "activation-l1" ? spec.layers : [spec.layer];
     const expected = spec.kind === "activation-l1" ? "Activation" : "Dense";
     for (const name of names) {
-      if (!layers.some((layer) => layer.name === name && layer.getClassName() === expected)) return `penalty ${spec.kind} on ${name}: the fused step puts it on ${expected === "Activation" ? "a ReLU" : "a dense"} layer of that name, and there is none`;
+      if (!layers.some((layer) => layer.name === name && layer.getClassName() === expected))
+        return `penalty ${spec.kind} on ${name}: the fused step puts it on ${expected === "Activation" ? "a ReLU" : "a dense"} layer of that name, and there is none`;
     }
   }
   for (const [i, layer] of layers.entries()) {
     const type = layer.getClassName();
     if (type === "Rescaling" && i !== 0) return `layer ${layer.name}: standardize is folded into the stored images, so it must come first`;
     if (type === "Activation" && (layer.getConfig() as { activation?: string }).activation !== "relu") return `layer ${layer.name}: only ReLU activations`;
-    if (type === "Dense" && (layer.getConfig() as { activation?: string }).activation !== "linear") return `layer ${layer.name}: dense layers with a fused activation`;
-    if (!["Rescaling", "Dense", "Activation", "LayerNormalization", "Dropout"].includes(type)) return `layer ${layer.name} is a ${type}; the fused step runs dense stacks only`;
+    if (type === "Dense" && (layer.getConfig() as { activation?: string }).activation !== "linear")
+      return `layer ${layer.name}: dense layers with a fused activation`;
+    if (!["Rescaling", "Dense", "Activation", "LayerNormalization", "Dropout"].includes(type))
+      return `layer ${layer.name} is a ${type}; the fused step runs dense stacks only`;
   }
   const last = layers.at(-1);
   if (last?.getClassName() !== "Dense") return "the model does not end in a dense layer";
@@ -115,7 +118,15 @@ export class FusedStack {
         const units = bias.length;
         // The logits get whole SIMD vectors (softmaxCrossEntropy's padding); hidden layers keep their width.
         const stride = i === lastDense ? roundUp4(units) : units;
-        const dense = { kind: "dense" as const, name: layer.name, inputs: width, units, stride, kernel: this.parameter(kernel, width, units, stride), bias: this.parameter(bias, 1, units, stride) };
+        const dense = {
+          kind: "dense" as const,
+          name: layer.name,
+          inputs: width,
+          units,
+          stride,
+          kernel: this.parameter(kernel, width, units, stride),
+          bias: this.parameter(bias, 1, units, stride),
+        };
         this.layers.push(dense);
         width = units;
       } else if (type === "Activation") {
@@ -123,7 +134,16 @@ export class FusedStack {
       } else if (type === "LayerNormalization") {
         const [gamma, beta] = layer.getWeights().map((w) => w.dataSync() as Float32Array);
         const epsilon = (layer.getConfig() as { epsilon: number }).epsilon;
-        this.layers.push({ kind: "layernorm", name: layer.name, units: width, epsilon, gamma: this.parameter(gamma, 1, width, width), beta: this.parameter(beta, 1, width, width), normalized: ws.buffer(batchSize * width), inverseStd: new Float32Array(batchSize) });
+        this.layers.push({
+          kind: "layernorm",
+          name: layer.name,
+          units: width,
+          epsilon,
+          gamma: this.parameter(gamma, 1, width, width),
+          beta: this.parameter(beta, 1, width, width),
+          normalized: ws.buffer(batchSize * width),
+          inverseStd: new Float32Array(batchSize),
+        });
       } else {
         const rate = (layer.getConfig() as { rate: number }).rate;
         this.layers.push({ kind: "dropout", name: layer.name, units: width, rate, index: dropouts++, mask: ws.buffer(batchSize * width) });
@@ -164,7 +184,15 @@ export class FusedStack {
     const buffer = this.ws.buffer(rows * stride);
     for (let r = 0; r < rows; r++) buffer.data.set(values.subarray(r * columns, (r + 1) * columns), r * stride);
     const adam = this.config.optimizer === "adam";
-    const parameter = { values: buffer, gradient: this.ws.buffer(rows * stride), m: adam ? this.ws.buffer(rows * stride) : null, v: adam ? this.ws.buffer(rows * stride) : null, rows, columns, stride };
+    const parameter = {
+      values: buffer,
+      gradient: this.ws.buffer(rows * stride),
+      m: adam ? this.ws.buffer(rows * stride) : null,
+      v: adam ? this.ws.buffer(rows * stride) : null,
+      rows,
+      columns,
+      stride,
+    };
     this.parameters.push(parameter);
     return parameter;
   }
@@ -347,7 +375,17 @@ export class FusedStack {
         // tfjs' Adam: m̂ / (√v̂ + ε) with m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t), as one folded step.
         const correction = Math.sqrt(Math.fround(1 - power2));
         const stepSize = (rate * correction) / Math.fround(1 - power1);
-        kernels.adamStep(p.values.offset, (p.m as WasmBuffer).offset, (p.v as WasmBuffer).offset, p.gradient.offset, n, BETA1, BETA2, stepSize, ADAM_EPSILON * correction);
+        kernels.adamStep(
+          p.values.offset,
+          (p.m as WasmBuffer).offset,
+          (p.v as WasmBuffer).offset,
+          p.gradient.offset,
+          n,
+          BETA1,
+          BETA2,
+          stepSize,
+          ADAM_EPSILON * correction,
+        );
       }
     }
     this.betaPowers = [Math.fround(power1 * Math.fround(BETA1)), Math.fround(power2 * Math.fround(BETA2))];

@@ -15,7 +15,8 @@ export async function readNamedWeights(model: LayersModel): Promise<NamedWeight[
   return Promise.all(
     model.weights.map(async (weight) => {
       const tensor = weight.read();
-      if (tensor.dtype !== "float32") throw new Error(`readNamedWeights: weight "${weight.originalName}" of model "${model.name}" is ${tensor.dtype}; expected float32`);
+      if (tensor.dtype !== "float32")
+        throw new Error(`readNamedWeights: weight "${weight.originalName}" of model "${model.name}" is ${tensor.dtype}; expected float32`);
       // originalName, not name: tfjs suffixes `name` ("dense_1/kernel_1") when models share layer names.
       // Float32Array.from copies: the backend may hand out its own storage, which training overwrites.
       return { name: weight.originalName, shape: [...tensor.shape], data: Float32Array.from(await tensor.data<"float32">()) };

@@ -64,7 +64,7 @@ async function tryWasm(directory: string): Promise<string | null> {
     // setBackend reports failure through its boolean (and getBackend may still name the failed
     // backend afterwards), so the boolean is the only thing to trust.
     const ok = await tf.setBackend("wasm");
-    if (!ok) return "tf.setBackend(\"wasm\") returned false";
+    if (!ok) return 'tf.setBackend("wasm") returned false';
     await tf.ready();
     return null;
   } catch (error) {

@@ -64,7 +64,8 @@ export function penaltyProblems(penalties: unknown): string[] {
 
 function layerNamed(model: LayersModel, name: string, where: string) {
   const layer = model.layers.find((candidate) => candidate.name === name);
-  if (layer === undefined) throw new Error(`trainClassifier: ${where}: the model has no layer "${name}"; its layers are ${model.layers.map((l) => l.name).join(", ")}`);
+  if (layer === undefined)
+    throw new Error(`trainClassifier: ${where}: the model has no layer "${name}"; its layers are ${model.layers.map((l) => l.name).join(", ")}`);
   return layer;
 }
 
@@ -157,14 +158,7 @@ export function trainingObjective(tf: TF, model: LayersModel, penalties: Penalty
  * The mean penalty over the first `count` images at inference (dropout off), in chunks: the
  * activation terms are batch means, so weighting each chunk by its rows gives the whole-set mean.
  */
-export function meanPenalty(
-  tf: TF,
-  objective: TrainingObjective,
-  images: Uint8Array,
-  count: number,
-  inputShape: readonly number[],
-  chunkSize = 1000,
-): number {
+export function meanPenalty(tf: TF, objective: TrainingObjective, images: Uint8Array, count: number, inputShape: readonly number[], chunkSize = 1000): number {
   let sum = 0;
   for (let start = 0; start < count; start += chunkSize) {
     const rows = Math.min(chunkSize, count - start);

@@ -76,7 +76,6 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-
 function checkConfig(config: TrainConfig): void {
   const problems: string[] = [];
   if (!(Number.isInteger(config.epochs) && config.epochs >= 0)) problems.push(`epochs must be an integer >= 0, got ${config.epochs}`);
@@ -198,9 +197,15 @@ export async function trainClassifier(
   const optimizer = makeOptimizer(tf, config);
   const dropout = dropoutSeeder(model, config.seed);
   const fusedProblem = options.kernels ? fusedStackProblem(model, config.penalties) : "no kernels given";
-  const fused = options.kernels && fusedProblem === null
-    ? new FusedStack(tf, options.kernels, model, config, config.batchSize, { images: trainImages, labels: trainLabels, count: trainCount, pixels: sizeOfShape(inputShape) })
-    : null;
+  const fused =
+    options.kernels && fusedProblem === null
+      ? new FusedStack(tf, options.kernels, model, config, config.batchSize, {
+          images: trainImages,
+          labels: trainLabels,
+          count: trainCount,
+          pixels: sizeOfShape(inputShape),
+        })
+      : null;
   /** One optimizer step on the training rows `rows`. */
   const path = fused !== null ? "the fused wasm step" : `tfjs ${tf.getBackend()}${options.kernels ? ` (not fused: ${fusedProblem})` : ""}`;
   const runBatch = (epoch: number, batch: number, rows: Uint32Array): { total: number; crossEntropy: number; penalty: number; correct: number } => {

@@ -1,7 +1,17 @@
 // Per-class accuracy of a baseline and a modified model (e.g. with a unit ablated) as grouped
 // bars, the change in percentage points written over each modified bar.
 import * as Plot from "@observablehq/plot";
-import { assertFraction, assertLength, assertNonEmptyArray, assertUniqueLabels, formatNumber, formatSigned, resolveWidth, setTestId, type ChartElement } from "./chart-helpers.js";
+import {
+  assertFraction,
+  assertLength,
+  assertNonEmptyArray,
+  assertUniqueLabels,
+  formatNumber,
+  formatSigned,
+  resolveWidth,
+  setTestId,
+  type ChartElement,
+} from "./chart-helpers.js";
 
 export interface PerClassAccuracyInput {
   classNames: readonly string[];

@@ -38,7 +38,8 @@ export function activationBars(layers: readonly ActivationLayer[], options: { wi
     const plotWidth = width - 60;
     const longest = Math.max(...labels.map(labelWidth));
     const valueName = layer.yLabel ?? "activation";
-    const tip = (d: Bar) => `${layer.name}, ${layer.labels ? `${layer.xLabel ? `${layer.xLabel} ` : ""}${d.label}` : `unit ${d.label}`}\n${valueName} ${formatNumber(d.value)}${d.isMax ? "\n(largest)" : ""}`;
+    const tip = (d: Bar) =>
+      `${layer.name}, ${layer.labels ? `${layer.xLabel ? `${layer.xLabel} ` : ""}${d.label}` : `unit ${d.label}`}\n${valueName} ${formatNumber(d.value)}${d.isMax ? "\n(largest)" : ""}`;
 
     const chart = Plot.plot({
       width,

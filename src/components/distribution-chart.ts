@@ -8,7 +8,10 @@ export interface DistributionGroup {
   values: ArrayLike<number>;
 }
 
-export function distributionChart(groups: readonly DistributionGroup[], options: { width?: number; xLabel: string; domain?: [number, number]; testId?: string }): Element {
+export function distributionChart(
+  groups: readonly DistributionGroup[],
+  options: { width?: number; xLabel: string; domain?: [number, number]; testId?: string },
+): Element {
   const width = resolveWidth(options.width, "distributionChart");
   if (groups.length === 0) throw new Error("distributionChart: expected at least one group, found none");
   const data = groups.flatMap((g) => Array.from(g.values, (value, index) => ({ group: g.label, index, value })).filter((d) => Number.isFinite(d.value)));
@@ -21,7 +24,14 @@ export function distributionChart(groups: readonly DistributionGroup[], options:
     y: { label: null, domain: groups.map((g) => g.label) },
     color: { scheme: CATEGORICAL_SCHEME },
     marks: [
-      Plot.dot(data, { x: "value", y: "group", r: 2.5, fill: "group", fillOpacity: 0.45, title: (d: { group: string; index: number; value: number }) => `${d.group} #${d.index}: ${d.value.toFixed(3)}` }),
+      Plot.dot(data, {
+        x: "value",
+        y: "group",
+        r: 2.5,
+        fill: "group",
+        fillOpacity: 0.45,
+        title: (d: { group: string; index: number; value: number }) => `${d.group} #${d.index}: ${d.value.toFixed(3)}`,
+      }),
       Plot.tickX(data, Plot.groupY({ x: "median" }, { x: "value", y: "group", stroke: "black", strokeWidth: 2 })),
     ],
   }) as Element;

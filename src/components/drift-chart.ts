@@ -1,6 +1,17 @@
 // How each layer's activations drift over training: the mean as a line in a ±1 std band.
 import * as Plot from "@observablehq/plot";
-import { CATEGORICAL_SCHEME, assertNonEmptyArray, assertNumber, distinctInOrder, formatNumber, integerTicks, resolveWidth, spreadIfSingle, setTestId, type ChartElement } from "./chart-helpers.js";
+import {
+  CATEGORICAL_SCHEME,
+  assertNonEmptyArray,
+  assertNumber,
+  distinctInOrder,
+  formatNumber,
+  integerTicks,
+  resolveWidth,
+  spreadIfSingle,
+  setTestId,
+  type ChartElement,
+} from "./chart-helpers.js";
 
 export interface DriftRow {
   epoch: number;
@@ -22,9 +33,7 @@ export function driftChart(rows: readonly DriftRow[], options: { width?: number;
   });
   const layers = distinctInOrder(rows.map((r) => r.layer));
   // Lines join points in data order, so order by epoch within each layer.
-  const data = [...rows]
-    .sort((a, b) => a.epoch - b.epoch)
-    .map((r) => ({ ...r, low: r.mean - r.std, high: r.mean + r.std }));
+  const data = [...rows].sort((a, b) => a.epoch - b.epoch).map((r) => ({ ...r, low: r.mean - r.std, high: r.mean + r.std }));
   const epochs = data.map((r) => r.epoch);
   const integerEpochs = epochs.every(Number.isInteger);
   const marker = data.length / layers.length <= 30 ? "circle-stroke" : "none";

@@ -1,6 +1,15 @@
 // A 2-D embedding (UMAP, t-SNE, PCA) of examples as dots coloured by class.
 import * as Plot from "@observablehq/plot";
-import { CATEGORICAL_SCHEME, assertNonEmptyArray, assertUniqueLabels, formatNumber, resolveWidth, setTestId, spreadIfSingle, type ChartElement } from "./chart-helpers.js";
+import {
+  CATEGORICAL_SCHEME,
+  assertNonEmptyArray,
+  assertUniqueLabels,
+  formatNumber,
+  resolveWidth,
+  setTestId,
+  spreadIfSingle,
+  type ChartElement,
+} from "./chart-helpers.js";
 
 export interface EmbeddingInput {
   /** n × 2 coordinates, row-major: [x0, y0, x1, y1, …]. NaN points are left out. */

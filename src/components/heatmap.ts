@@ -123,7 +123,9 @@ export function heatmap(input: HeatmapInput): ChartElement {
     // White text on dark cells; two marks rather than a fill channel, which would go through the colour scale.
     for (const dark of [false, true]) {
       const subset = cells.filter((d) => !Number.isNaN(d.value) && strongColour(d.value, domain, scheme) === dark);
-      marks.push(Plot.text(subset, { x: "col", y: "row", text: (d: Cell) => format(d.value), fill: dark ? "white" : "black", fontSize, pointerEvents: "none" }));
+      marks.push(
+        Plot.text(subset, { x: "col", y: "row", text: (d: Cell) => format(d.value), fill: dark ? "white" : "black", fontSize, pointerEvents: "none" }),
+      );
     }
   }
   if (highlights.length > 0) {
@@ -143,7 +145,17 @@ export function heatmap(input: HeatmapInput): ChartElement {
     y: { type: "band", domain: rowLabels, padding, label: yLabel, ticks: thinTicks(rowLabels, plotHeight / 12), tickSize: 0, labelAnchor: "center" },
     color:
       scheme === "diverging"
-        ? { type: "diverging", scheme: DIVERGING_SCHEME, pivot: 0, domain, clamp: true, unknown: NO_DATA_FILL, legend: true, label: valueLabel, tickFormat: legendFormat }
+        ? {
+            type: "diverging",
+            scheme: DIVERGING_SCHEME,
+            pivot: 0,
+            domain,
+            clamp: true,
+            unknown: NO_DATA_FILL,
+            legend: true,
+            label: valueLabel,
+            tickFormat: legendFormat,
+          }
         : { type: "linear", scheme: SEQUENTIAL_SCHEME, domain, clamp: true, unknown: NO_DATA_FILL, legend: true, label: valueLabel, tickFormat: legendFormat },
     marks,
   });

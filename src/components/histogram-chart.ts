@@ -70,8 +70,7 @@ export function histogramChart(series: readonly HistogramSeries[], options: Hist
   }
 
   const tipText = (d: Bin) =>
-    `${d.series}\n${xLabel}: ${formatNumber(d.lo)} to ${formatNumber(d.hi)}\n${yLabel}: ${d.count}` +
-    (normalize ? ` (${formatNumber(d.value, 2)}%)` : "");
+    `${d.series}\n${xLabel}: ${formatNumber(d.lo)} to ${formatNumber(d.hi)}\n${yLabel}: ${d.count}` + (normalize ? ` (${formatNumber(d.value, 2)}%)` : "");
 
   const chart = Plot.plot({
     width,

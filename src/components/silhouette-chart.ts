@@ -2,7 +2,17 @@
 // were chosen; one facet per space (the full k-dim subspace, its UMAP). Kinds with several
 // rows per k (random subsets) show their mean line, a min–max band and the single draws.
 import * as Plot from "@observablehq/plot";
-import { CATEGORICAL_SCHEME, assertNonEmptyArray, assertNumber, distinctInOrder, formatNumber, resolveWidth, setTestId, spreadIfSingle, type ChartElement } from "./chart-helpers.js";
+import {
+  CATEGORICAL_SCHEME,
+  assertNonEmptyArray,
+  assertNumber,
+  distinctInOrder,
+  formatNumber,
+  resolveWidth,
+  setTestId,
+  spreadIfSingle,
+  type ChartElement,
+} from "./chart-helpers.js";
 
 export interface SilhouetteRow {
   /** Number of units in the subset. */

@@ -78,7 +78,8 @@ export function sweepChart(input: SweepInput, options: SweepOptions = {}): Chart
     legend: true,
   };
   const marker = scales.length <= 15 ? "circle-stroke" : "none";
-  const tip = (d: Point) => `${d.series === OVERALL ? "overall" : `class ${d.series}`}\nscale ×${formatNumber(d.scale, 2)}\naccuracy ${formatNumber(d.accuracy, 1)}%`;
+  const tip = (d: Point) =>
+    `${d.series === OVERALL ? "overall" : `class ${d.series}`}\nscale ×${formatNumber(d.scale, 2)}\naccuracy ${formatNumber(d.accuracy, 1)}%`;
 
   const marks: Plot.Markish[] = [
     Plot.ruleY([0]),
@@ -89,7 +90,14 @@ export function sweepChart(input: SweepInput, options: SweepOptions = {}): Chart
   if (current !== undefined) {
     marks.push(
       Plot.ruleX([current], { stroke: "#ff8c00", strokeWidth: 2, strokeDasharray: "5,3" }),
-      Plot.text([current], { x: (c: number) => c, frameAnchor: "top", dy: -8, text: (c: number) => `current ×${formatNumber(c, 2)}`, fill: "#c06000", fontSize: 11 }),
+      Plot.text([current], {
+        x: (c: number) => c,
+        frameAnchor: "top",
+        dy: -8,
+        text: (c: number) => `current ×${formatNumber(c, 2)}`,
+        fill: "#c06000",
+        fontSize: 11,
+      }),
     );
   }
 

@@ -1,6 +1,17 @@
 // Loss and accuracy per epoch on the training and test sets, as two line charts.
 import * as Plot from "@observablehq/plot";
-import { CATEGORICAL_SCHEME, assertFraction, assertNonEmptyArray, assertNumber, chartRow, formatNumber, integerTicks, spreadIfSingle, resolveWidth, setTestId } from "./chart-helpers.js";
+import {
+  CATEGORICAL_SCHEME,
+  assertFraction,
+  assertNonEmptyArray,
+  assertNumber,
+  chartRow,
+  formatNumber,
+  integerTicks,
+  spreadIfSingle,
+  resolveWidth,
+  setTestId,
+} from "./chart-helpers.js";
 
 export interface TrainingHistoryEntry {
   epoch: number;
@@ -57,15 +68,17 @@ export function trainingCurves(history: readonly TrainingHistoryEntry[], options
         Plot.line(rows, { x: "epoch", y: "value", z: "split", stroke: "split", marker, strokeWidth: 2 }),
         Plot.tip(
           rows,
-          Plot.pointerX({ x: "epoch", y: "value", stroke: "split", title: (d: (typeof rows)[number]) => `${d.split}, epoch ${d.epoch}\n${yLabel}: ${formatNumber(d.value, digits)}` }),
+          Plot.pointerX({
+            x: "epoch",
+            y: "value",
+            stroke: "split",
+            title: (d: (typeof rows)[number]) => `${d.split}, epoch ${d.epoch}\n${yLabel}: ${formatNumber(d.value, digits)}`,
+          }),
         ),
       ],
     });
 
-  const charts = chartRow(
-    [lineChart(loss, "Loss", "cross-entropy loss (nats)", 4), lineChart(accuracy, "Accuracy", "accuracy (%)", 2)],
-    GAP,
-  );
+  const charts = chartRow([lineChart(loss, "Loss", "cross-entropy loss (nats)", 4), lineChart(accuracy, "Accuracy", "accuracy (%)", 2)], GAP);
   // One legend for both charts: they share the colours.
   const root = document.createElement("div");
   root.append(Plot.legend({ color: { ...color, label: "split" } }), charts);

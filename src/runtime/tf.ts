@@ -2,13 +2,7 @@
 // keeps it alive: a failed or lost WebGPU device falls back to the next backend, visibly.
 import { FileAttachment } from "observablehq:stdlib";
 import * as tf from "../vendor/tfjs.js";
-import {
-  backendOrder,
-  parseBackendRequest,
-  type AdapterReport,
-  type BackendName,
-  type BackendStatus,
-} from "../lib/backend-choice.js";
+import { backendOrder, parseBackendRequest, type AdapterReport, type BackendName, type BackendStatus } from "../lib/backend-choice.js";
 import { fetchKernels, TRAINING_KERNELS } from "../lib/wasm/kernels.js";
 
 export { tf };
@@ -94,7 +88,13 @@ async function activate(order: BackendName[], requested: BackendName | null, ada
     }
     const failure = await tryBackend(name);
     if (failure === null) {
-      current = { backend: name, adapter: adapter.description, adapterIsSoftware: adapter.isFallback, requested, fallbackReason: reasons.length ? reasons.join("; ") : null };
+      current = {
+        backend: name,
+        adapter: adapter.description,
+        adapterIsSoftware: adapter.isFallback,
+        requested,
+        fallbackReason: reasons.length ? reasons.join("; ") : null,
+      };
       if (name === "webgpu") watchDeviceLoss(order, requested, adapter);
       for (const listener of listeners) listener(current);
       return current;

@@ -17,7 +17,9 @@ export async function workerTask<Api, T>(url: string, task: (api: Comlink.Remote
   // After the task has finished, a later invalidation must not surface as an unhandled rejection.
   failed.catch(() => {});
   // A module worker that fails to load reports a bare Event with no message.
-  worker.addEventListener("error", (event) => fail(new Error(`the analysis worker failed${(event as ErrorEvent).message ? `: ${(event as ErrorEvent).message}` : ` to load (${url})`}`)));
+  worker.addEventListener("error", (event) =>
+    fail(new Error(`the analysis worker failed${(event as ErrorEvent).message ? `: ${(event as ErrorEvent).message}` : ` to load (${url})`}`)),
+  );
   void invalidation?.then(() => fail(new CancelledError()));
   try {
     return await Promise.race([task(Comlink.wrap<Api>(worker)), failed]);

@@ -20,7 +20,11 @@ export interface SubspaceResult {
 }
 
 const api = {
-  async umap(m: ActivationMatrix, params: UmapParameters, onProgress?: (progress: { epoch: number; epochs: number }) => void): Promise<{ embedding: Float64Array; seconds: number }> {
+  async umap(
+    m: ActivationMatrix,
+    params: UmapParameters,
+    onProgress?: (progress: { epoch: number; epochs: number }) => void,
+  ): Promise<{ embedding: Float64Array; seconds: number }> {
     for await (const step of umapEmbedding(UMAP, m, params, 10)) {
       if (step.done) return { embedding: step.embedding, seconds: step.seconds };
       onProgress?.({ epoch: step.epoch, epochs: step.epochs });

@@ -46,7 +46,13 @@ const api = {
   plant(spec: PlantedSpec): PlantedData {
     return plantFeatures(spec);
   },
-  async train(data: ActivationMatrix, input: SaeConfigInput, backend: string, wasmPaths: Record<string, string>, onProgress?: (progress: LiveProgress) => void): Promise<LiveResult> {
+  async train(
+    data: ActivationMatrix,
+    input: SaeConfigInput,
+    backend: string,
+    wasmPaths: Record<string, string>,
+    onProgress?: (progress: LiveProgress) => void,
+  ): Promise<LiveResult> {
     const active = await useBackend(backend, wasmPaths);
     const config = saeConfig(input);
     // On wasm the steps run fused on the project's SIMD kernels (the same numbers, several times faster).

@@ -28,7 +28,9 @@ interface Row {
 const rows: Row[] = [];
 const record = (row: Row) => {
   rows.push(row);
-  process.stderr.write(`bench: ${row.what}: ${row.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${row.unit}${row.note ? ` (${row.note})` : ""}\n`);
+  process.stderr.write(
+    `bench: ${row.what}: ${row.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${row.unit}${row.note ? ` (${row.note})` : ""}\n`,
+  );
 };
 
 function timedBuild(env: NodeJS.ProcessEnv, checkout = root): number {
@@ -51,7 +53,12 @@ async function variantThroughputs(artifacts: string): Promise<void> {
     const training = JSON.parse(await readFile(join(artifacts, folder, "history.json"), "utf8")) as TrainingRecord;
     const epochs = training.history.filter((h) => h.epoch > 0);
     const mean = epochs.reduce((a, h) => a + h.imagesPerSecond, 0) / epochs.length;
-    record({ what: `training throughput, ${entry.name}, ${training.backend}`, value: mean, unit: "img/s", note: `mean of ${epochs.length} epochs in the cold build, 2 models training at once` });
+    record({
+      what: `training throughput, ${entry.name}, ${training.backend}`,
+      value: mean,
+      unit: "img/s",
+      note: `mean of ${epochs.length} epochs in the cold build, 2 models training at once`,
+    });
   }
 }
 
@@ -79,7 +86,13 @@ async function coldBuildOf(commit: string): Promise<number> {
 async function buildTimes(): Promise<void> {
   const before = process.env.BENCH_BUILD_BEFORE?.trim();
   const beforeSeconds = before ? await coldBuildOf(before) : null;
-  if (beforeSeconds !== null) record({ what: `cold build of ${before} (before)`, value: beforeSeconds, unit: "s", note: "same definition: vendor bundles, all loaders, training, empty artifact cache" });
+  if (beforeSeconds !== null)
+    record({
+      what: `cold build of ${before} (before)`,
+      value: beforeSeconds,
+      unit: "s",
+      note: "same definition: vendor bundles, all loaders, training, empty artifact cache",
+    });
   // Cold: no vendor bundles, no Framework caches, an empty artifact cache (so models train).
   // The user's own artifact cache is left alone; we point the build at a scratch one.
   const artifacts = await mkdtemp(join(tmpdir(), "bench-artifacts-"));
@@ -151,7 +164,9 @@ if (!skip.has("settle")) for (const row of await benchPageSettle(pages)) record(
 const width = Math.max(...rows.map((r) => r.what.length));
 const table = [
   `${"measurement".padEnd(width)}  ${"value".padStart(12)}  unit`,
-  ...rows.map((r) => `${r.what.padEnd(width)}  ${r.value.toLocaleString("en-US", { maximumFractionDigits: 1 }).padStart(12)}  ${r.unit}${r.note ? `  (${r.note})` : ""}`),
+  ...rows.map(
+    (r) => `${r.what.padEnd(width)}  ${r.value.toLocaleString("en-US", { maximumFractionDigits: 1 }).padStart(12)}  ${r.unit}${r.note ? `  (${r.note})` : ""}`,
+  ),
 ].join("\n");
 process.stdout.write(`${table}\n`);
 await mkdir(join(root, "bench-results"), { recursive: true });

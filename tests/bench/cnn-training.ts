@@ -48,7 +48,13 @@ async function nodeThroughput(dataset: Dataset, backend: TrainingBackendName, im
   const { tf } = await initTrainingBackend({ backend });
   const model = buildBenchCnn(tf);
   const learningRate = optimizer === "adam" ? 0.001 : 0.05;
-  const { history } = await trainClassifier(tf, model, trainingData(dataset, images), { epochs: 1, batchSize: BATCH, learningRate, optimizer, seed: SEED }, { log: () => {} });
+  const { history } = await trainClassifier(
+    tf,
+    model,
+    trainingData(dataset, images),
+    { epochs: 1, batchSize: BATCH, learningRate, optimizer, seed: SEED },
+    { log: () => {} },
+  );
   model.dispose();
   return history[1].imagesPerSecond;
 }
@@ -79,7 +85,10 @@ export async function benchCnnTraining(options: CnnBenchOptions = {}): Promise<B
     record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", cpuImages, optimizer), unit: "img/s", note: note(cpuImages) });
     return wasm;
   };
-  const { node: wasm, torch } = options.pytorch === false ? { node: await runNode(), torch: null } : await aroundPytorch(args, (when) => what(`PyTorch CPU, 1 thread, ${when}`), note(images), record, runNode);
+  const { node: wasm, torch } =
+    options.pytorch === false
+      ? { node: await runNode(), torch: null }
+      : await aroundPytorch(args, (when) => what(`PyTorch CPU, 1 thread, ${when}`), note(images), record, runNode);
   if (torch !== null) record({ what: "CNN training, tfjs wasm / PyTorch 1 thread", value: wasm / torch, unit: "x", note: "same run, PyTorch's mean" });
   return rows;
 }

@@ -27,7 +27,14 @@ async function nodeThroughput(dataset: Dataset, backend: TrainingBackendName, co
     classes: dataset.classNames.length,
     inputShape: [784],
   };
-  const { history } = await trainClassifier(tf, model, data, { ...baseline.train, epochs: 1 }, { log: () => {} }, fused ? { kernels: await kernelModule() } : {});
+  const { history } = await trainClassifier(
+    tf,
+    model,
+    data,
+    { ...baseline.train, epochs: 1 },
+    { log: () => {} },
+    fused ? { kernels: await kernelModule() } : {},
+  );
   model.dispose();
   return history[1].imagesPerSecond;
 }
@@ -37,19 +44,27 @@ export async function benchMlpTraining(log: (line: string) => void = (line) => v
   const rows: BenchRow[] = [];
   const record = (row: BenchRow) => {
     rows.push(row);
-    log(`bench: ${row.what}: ${Number.isNaN(row.value) ? "n/a" : row.value.toLocaleString("en-US", { maximumFractionDigits: 2 })} ${row.unit}${row.note ? ` (${row.note})` : ""}`);
+    log(
+      `bench: ${row.what}: ${Number.isNaN(row.value) ? "n/a" : row.value.toLocaleString("en-US", { maximumFractionDigits: 2 })} ${row.unit}${row.note ? ` (${row.note})` : ""}`,
+    );
   };
   const what = (engine: string) => `training throughput, baseline MLP 784-32-16-10, ${engine}`;
   const note = (count: number) => `1 epoch of ${count} images, batch 64, SGD`;
   const args = ["--model=mlp", `--images=${IMAGES}`, "--optimizer=sgd", `--data=${MNIST_IDX_DIR}`];
-  const { node: fused, torch } = await aroundPytorch(args, (when) => what(`PyTorch CPU, 1 thread, ${when}`), note(IMAGES), record, async () => {
-    const tfjs = await nodeThroughput(dataset, "wasm", IMAGES, false);
-    record({ what: what("tfjs wasm"), value: tfjs, unit: "img/s", note: note(IMAGES) });
-    const fusedRate = await nodeThroughput(dataset, "wasm", IMAGES, true);
-    record({ what: what("fused wasm"), value: fusedRate, unit: "img/s", note: `${note(IMAGES)}; ${(fusedRate / tfjs).toFixed(1)}x the tfjs path` });
-    record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", CPU_IMAGES, false), unit: "img/s", note: note(CPU_IMAGES) });
-    return fusedRate;
-  });
+  const { node: fused, torch } = await aroundPytorch(
+    args,
+    (when) => what(`PyTorch CPU, 1 thread, ${when}`),
+    note(IMAGES),
+    record,
+    async () => {
+      const tfjs = await nodeThroughput(dataset, "wasm", IMAGES, false);
+      record({ what: what("tfjs wasm"), value: tfjs, unit: "img/s", note: note(IMAGES) });
+      const fusedRate = await nodeThroughput(dataset, "wasm", IMAGES, true);
+      record({ what: what("fused wasm"), value: fusedRate, unit: "img/s", note: `${note(IMAGES)}; ${(fusedRate / tfjs).toFixed(1)}x the tfjs path` });
+      record({ what: what("tfjs cpu"), value: await nodeThroughput(dataset, "cpu", CPU_IMAGES, false), unit: "img/s", note: note(CPU_IMAGES) });
+      return fusedRate;
+    },
+  );
   if (torch !== null) record({ what: "MLP training, fused wasm / PyTorch 1 thread", value: fused / torch, unit: "x", note: "same run, PyTorch's mean" });
   return rows;
 }

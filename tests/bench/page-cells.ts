@@ -64,7 +64,8 @@ export async function benchPageCells(pages: string[]): Promise<CellTiming[]> {
       if (backend === "wasm") {
         const title = await page.waitForSelector("[data-umap-key]").then((el) => el.textContent());
         const seconds = /\(([\d.]+) s\)/.exec(title ?? "");
-        if (seconds) results.push({ what: "UMAP cell, default settings", value: Number(seconds[1]), unit: "s", note: "1,000 images, n_neighbors 15, min_dist 0.1" });
+        if (seconds)
+          results.push({ what: "UMAP cell, default settings", value: Number(seconds[1]), unit: "s", note: "1,000 images, n_neighbors 15, min_dist 0.1" });
       }
       await page.close();
     }

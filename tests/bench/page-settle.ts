@@ -77,12 +77,22 @@ export async function benchPageSettle(pages: string[]): Promise<CellTiming[]> {
       const sum = (tasks: { duration: number }[]) => tasks.reduce((a, t) => a + t.duration, 0);
       const max = (tasks: { duration: number }[]) => Math.max(0, ...tasks.map((t) => t.duration));
       results.push({ what: `${path}: settled after load`, value: settleMs / 1000, unit: "s", note: "wasm; cells that show progress may still run" });
-      results.push({ what: `${path}: long tasks on load, total`, value: sum(load), unit: "ms", note: `${load.length} tasks, longest ${max(load).toFixed(0)} ms` });
+      results.push({
+        what: `${path}: long tasks on load, total`,
+        value: sum(load),
+        unit: "ms",
+        note: `${load.length} tasks, longest ${max(load).toFixed(0)} ms`,
+      });
       const script = SCRIPTS[path] ?? [];
       if (script.length > 0) {
         for (const step of script) await step(page);
         const changes = await page.evaluate(() => window.__longTasks.splice(0));
-        results.push({ what: `${path}: long tasks over ${script.length} control changes, total`, value: sum(changes), unit: "ms", note: `${changes.length} tasks, longest ${max(changes).toFixed(0)} ms` });
+        results.push({
+          what: `${path}: long tasks over ${script.length} control changes, total`,
+          value: sum(changes),
+          unit: "ms",
+          note: `${changes.length} tasks, longest ${max(changes).toFixed(0)} ms`,
+        });
       }
       await context.close();
     }

@@ -27,7 +27,12 @@ export async function benchPlantedLive(log: (line: string) => void = (line) => v
       const match = /on (.+?); .* planted in ([\d.]+) s; everything took ([\d.]+) s/.exec(status);
       if (!match) throw new Error(`bench: the planted benchmark's status did not say how it ran: ${JSON.stringify(status)}`);
       const [, ran, planting] = match;
-      rows.push({ what: `planted benchmark to results, browser, ${ran} (asked ${backend})`, value: wall, unit: "s", note: `4 architectures × ${PLANTED_DEFAULT_STEPS} steps, default spec; planting ${planting} s` });
+      rows.push({
+        what: `planted benchmark to results, browser, ${ran} (asked ${backend})`,
+        value: wall,
+        unit: "s",
+        note: `4 architectures × ${PLANTED_DEFAULT_STEPS} steps, default spec; planting ${planting} s`,
+      });
       log(`bench: ${backend}: ${status}`);
       await page.close();
     }

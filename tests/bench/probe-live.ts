@@ -41,7 +41,12 @@ export async function benchProbeLive(log: (line: string) => void = (line) => voi
         const asked = ran === backend ? ran : `${ran} (asked ${backend})`;
         const note = `baseline relu_1, ${input.title}, 10,000 training rows`;
         rows.push({ what: `probe live inputs (20,000 images), browser, ${asked}, ${input.title}`, value: first.inputs, unit: "s", note });
-        rows.push({ what: `probe live training, browser, ${asked}, ${input.title}`, value: second.probe, unit: "s", note: `${note}; λ 0.001 took ${first.probe.toFixed(2)} s` });
+        rows.push({
+          what: `probe live training, browser, ${asked}, ${input.title}`,
+          value: second.probe,
+          unit: "s",
+          note: `${note}; λ 0.001 took ${first.probe.toFixed(2)} s`,
+        });
         log(`bench: probes ${backend} ${input.id}: inputs ${first.inputs} s, probe ${first.probe} / ${second.probe} s`);
         await page.close();
       }

@@ -23,7 +23,11 @@ export function runPytorch(args: string[]): { result: PytorchResult } | { unavai
   const script = join(projectRoot(), "tests", "bench", "training-pytorch.py");
   const reasons: string[] = [];
   for (const python of pythonCandidates()) {
-    const run = spawnSync(python, [script, "--threads=1", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...ONE_THREAD } });
+    const run = spawnSync(python, [script, "--threads=1", ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...ONE_THREAD },
+    });
     if (run.error) {
       reasons.push(`${python}: ${run.error.message}`);
       continue;
@@ -54,7 +58,13 @@ export interface BenchRow {
  * shows), records each run as `what(when)` with images/s, and returns the Node result and
  * PyTorch's mean (null when no interpreter has torch; that is recorded as not available).
  */
-export async function aroundPytorch<T>(args: string[], what: (when: string) => string, note: string, record: (row: BenchRow) => void, runNode: () => Promise<T>): Promise<{ node: T; torch: number | null }> {
+export async function aroundPytorch<T>(
+  args: string[],
+  what: (when: string) => string,
+  note: string,
+  record: (row: BenchRow) => void,
+  runNode: () => Promise<T>,
+): Promise<{ node: T; torch: number | null }> {
   const runs: number[] = [];
   const runTorch = (when: string) => {
     const torch = runPytorch(args);
@@ -63,7 +73,12 @@ export async function aroundPytorch<T>(args: string[], what: (when: string) => s
       return;
     }
     runs.push(Number(torch.result.imagesPerSecond));
-    record({ what: what(`${when} the Node runs`), value: runs.at(-1) as number, unit: "img/s", note: `${note}; torch ${torch.result.torch}, BLAS ${torch.result.blas}` });
+    record({
+      what: what(`${when} the Node runs`),
+      value: runs.at(-1) as number,
+      unit: "img/s",
+      note: `${note}; torch ${torch.result.torch}, BLAS ${torch.result.blas}`,
+    });
   };
   runTorch("before");
   const node = await runNode();

@@ -26,7 +26,10 @@ export async function benchSaeLive(log: (line: string) => void = (line) => void 
       const started = Date.now();
       await page.locator(`form:has(label:text-is("Steps")) input`).fill(String(STEPS));
       await page.waitForSelector(`[data-testid=sae-live-status]:has-text('Trained ${STEPS} steps')`);
-      await page.waitForFunction((steps) => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.trim() === `live/topk-${steps}`), LATENTS);
+      await page.waitForFunction(
+        (steps) => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.trim() === `live/topk-${steps}`),
+        LATENTS,
+      );
       const wall = (Date.now() - started) / 1000;
       const status = (await page.textContent("[data-testid=sae-live-status]")) ?? "";
       const match = /Trained (\d+) steps on (.+?) in ([\d.]+) s \((\d+) steps\/s\)/.exec(status);
@@ -35,7 +38,12 @@ export async function benchSaeLive(log: (line: string) => void = (line) => void 
       const note = `8x TopK k 4 on baseline relu_1 (32 -> ${LATENTS}), batch ${SAE_DEFAULTS.batchSize}, ${STEPS} steps in the page's worker`;
       const asked = ran === backend ? ran : `${ran} (asked ${backend})`;
       rows.push({ what: `SAE live training, browser, ${asked}`, value: STEPS / Number(seconds), unit: "steps/s", note });
-      rows.push({ what: `SAE live training to metrics in the table, browser, ${asked}`, value: wall, unit: "s", note: `${Number(seconds).toFixed(1)} s of it training` });
+      rows.push({
+        what: `SAE live training to metrics in the table, browser, ${asked}`,
+        value: wall,
+        unit: "s",
+        note: `${Number(seconds).toFixed(1)} s of it training`,
+      });
       log(`bench: ${backend}: ${status}`);
       await page.close();
     }

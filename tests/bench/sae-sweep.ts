@@ -40,7 +40,9 @@ async function sweepFileIn(cache: string, model: string, layer: string): Promise
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-export async function benchSaeSweep(log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Promise<{ rows: BenchRow[]; saes: SaeRate[] }> {
+export async function benchSaeSweep(
+  log: (line: string) => void = (line) => void process.stderr.write(`${line}\n`),
+): Promise<{ rows: BenchRow[]; saes: SaeRate[] }> {
   const cache = await mkdtemp(join(tmpdir(), "bench-sae-sweep-"));
   try {
     for (const entry of MODELS) {
@@ -57,7 +59,8 @@ export async function benchSaeSweep(log: (line: string) => void = (line) => void
     for (const job of jobs) {
       const [model, layer] = job.label.split("/");
       const file = await decodeSweepFile(await sweepFileIn(cache, model, layer), `${model}/${layer}`);
-      for (const sae of file.saes) saes.push({ model, layer, id: sae.id, steps: sae.config.steps, seconds: sae.trainSeconds, stepsPerSecond: sae.config.steps / sae.trainSeconds });
+      for (const sae of file.saes)
+        saes.push({ model, layer, id: sae.id, steps: sae.config.steps, seconds: sae.trainSeconds, stepsPerSecond: sae.config.steps / sae.trainSeconds });
     }
     const trainingSeconds = saes.reduce((sum, s) => sum + s.seconds, 0);
     const rows: BenchRow[] = [
@@ -71,7 +74,12 @@ export async function benchSaeSweep(log: (line: string) => void = (line) => void
     for (const entry of MODELS) {
       const own = timings.filter((t) => t.label.startsWith(`${entry.name}/`));
       const count = saes.filter((s) => s.model === entry.name).length;
-      rows.push({ what: `SAE sweep, ${entry.name}`, value: own.reduce((sum, t) => sum + t.seconds, 0), unit: "s", note: `${count} SAEs on ${own.length} layers, job time summed over its layers` });
+      rows.push({
+        what: `SAE sweep, ${entry.name}`,
+        value: own.reduce((sum, t) => sum + t.seconds, 0),
+        unit: "s",
+        note: `${count} SAEs on ${own.length} layers, job time summed over its layers`,
+      });
     }
     // One row per architecture and dictionary size, over every layer and basis.
     const groups = new Map<string, SaeRate[]>();
@@ -81,7 +89,12 @@ export async function benchSaeSweep(log: (line: string) => void = (line) => void
     }
     for (const [kind, group] of groups) {
       const rates = group.map((s) => s.stepsPerSecond);
-      rows.push({ what: `SAE training, ${kind}`, value: median(rates), unit: "steps/s", note: `median of ${group.length} SAEs, ${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)}` });
+      rows.push({
+        what: `SAE training, ${kind}`,
+        value: median(rates),
+        unit: "steps/s",
+        note: `median of ${group.length} SAEs, ${Math.min(...rates).toFixed(0)}-${Math.max(...rates).toFixed(0)}`,
+      });
     }
     for (const row of rows) log(`${row.what}: ${row.value.toFixed(1)} ${row.unit} (${row.note})`);
     return { rows, saes };

@@ -35,7 +35,14 @@ const STEPS = 1000;
  */
 async function stepsPerSecond(architecture: SaeArchitecture, data: ActivationMatrix, kernels: WebAssembly.Module | undefined): Promise<number> {
   const { tf } = await initTrainingBackend({ backend: "wasm" });
-  const config = saeConfig({ architecture, dIn: data.cols, dSae: D_SAE, batchSize: BATCH, steps: STEPS, ...sparsitySettings(architecture)[0] } as SaeConfigInput);
+  const config = saeConfig({
+    architecture,
+    dIn: data.cols,
+    dSae: D_SAE,
+    batchSize: BATCH,
+    steps: STEPS,
+    ...sparsitySettings(architecture)[0],
+  } as SaeConfigInput);
   const reports: { step: number; at: number }[] = [];
   await trainSae(tf, data, config, { onProgress: (step) => void reports.push({ step, at: performance.now() }) }, { kernels });
   const first = reports[0];
@@ -66,15 +73,38 @@ export async function benchSaeTraining(log: (line: string) => void = (line) => v
     const file = join(folder, "activations.f32");
     await writeFile(file, new Uint8Array(data.data.buffer, data.data.byteOffset, data.data.byteLength));
     for (const architecture of ["topk", "l1"] as const) {
-      const args = ["--model=sae", `--activations=${file}`, `--d-in=${data.cols}`, `--d-sae=${D_SAE}`, `--architecture=${architecture}`, "--k=4", `--steps=${STEPS}`];
+      const args = [
+        "--model=sae",
+        `--activations=${file}`,
+        `--d-in=${data.cols}`,
+        `--d-sae=${D_SAE}`,
+        `--architecture=${architecture}`,
+        "--k=4",
+        `--steps=${STEPS}`,
+      ];
       const torch = runPytorch(args);
       if ("unavailable" in torch) {
-        record({ what: `SAE training, ${architecture}, PyTorch CPU 1 thread`, value: Number.NaN, unit: "steps/s", note: `not available: ${torch.unavailable}` });
+        record({
+          what: `SAE training, ${architecture}, PyTorch CPU 1 thread`,
+          value: Number.NaN,
+          unit: "steps/s",
+          note: `not available: ${torch.unavailable}`,
+        });
         continue;
       }
       const value = Number(torch.result.stepsPerSecond);
-      record({ what: `SAE training, ${architecture}, PyTorch CPU 1 thread`, value, unit: "steps/s", note: `${shape}${architecture === "topk" ? ", no AuxK" : ""}; torch ${torch.result.torch}, BLAS ${torch.result.blas}` });
-      record({ what: `SAE training, ${architecture}, fused wasm / PyTorch 1 thread`, value: (fused.get(architecture) as number) / value, unit: "x", note: "same run" });
+      record({
+        what: `SAE training, ${architecture}, PyTorch CPU 1 thread`,
+        value,
+        unit: "steps/s",
+        note: `${shape}${architecture === "topk" ? ", no AuxK" : ""}; torch ${torch.result.torch}, BLAS ${torch.result.blas}`,
+      });
+      record({
+        what: `SAE training, ${architecture}, fused wasm / PyTorch 1 thread`,
+        value: (fused.get(architecture) as number) / value,
+        unit: "x",
+        note: "same run",
+      });
     }
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -74,7 +74,12 @@ export function ensureSite(): void {
 /** Every file under `dir` with its bytes, by path relative to `dir`. */
 export function snapshot(dir: string): Map<string, Buffer> {
   const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(files.map((e) => join(e.parentPath, e.name)).sort().map((path) => [path.slice(dir.length + 1), readFileSync(path)]));
+  return new Map(
+    files
+      .map((e) => join(e.parentPath, e.name))
+      .sort()
+      .map((path) => [path.slice(dir.length + 1), readFileSync(path)]),
+  );
 }
 
 /** What a build may leave in the project folder that it should not: scratch folders, locks, temp outputs. */
@@ -88,7 +93,12 @@ export function leftovers(): string[] {
     found.push(...temps.map((e) => relative(root, join(e.parentPath, e.name))));
   }
   const artifacts = join(root, ".cache", "artifacts");
-  if (existsSync(artifacts)) found.push(...readdirSync(artifacts).filter((f) => f.startsWith(".tmp-") || f.endsWith(".lock")).map((f) => `.cache/artifacts/${f}`));
+  if (existsSync(artifacts))
+    found.push(
+      ...readdirSync(artifacts)
+        .filter((f) => f.startsWith(".tmp-") || f.endsWith(".lock"))
+        .map((f) => `.cache/artifacts/${f}`),
+    );
   return found;
 }
 

@@ -19,7 +19,10 @@ const withoutMtimes = (text: string) => text.replace(/"lastModified":\d+/g, '"la
 
 function normalized(site: Map<string, Buffer>): Map<string, Buffer> {
   return new Map(
-    [...site].map(([path, bytes]) => [withoutModuleHash(path), path.endsWith(".html") || isOurModule(path) ? Buffer.from(withoutMtimes(bytes.toString("utf8"))) : bytes]),
+    [...site].map(([path, bytes]) => [
+      withoutModuleHash(path),
+      path.endsWith(".html") || isOurModule(path) ? Buffer.from(withoutMtimes(bytes.toString("utf8"))) : bytes,
+    ]),
   );
 }
 
@@ -53,7 +56,10 @@ describe("interrupted build", { timeout: 10 * 60 * 1000 }, () => {
 
     assert.equal(result.code, 130, `exit code ${result.code}:\n${build.output.stderr.slice(-3000)}`);
     const last = build.output.stderr.trimEnd().split("\n").at(-1) as string;
-    assert.match(last, /^build interrupted \(SIGINT\): removed dist\.next-\d+-[0-9a-f]{8}(, .*)?; kept the last good site in dist\/ \(built at [\d-]+ [\d:]+\)$/);
+    assert.match(
+      last,
+      /^build interrupted \(SIGINT\): removed dist\.next-\d+-[0-9a-f]{8}(, .*)?; kept the last good site in dist\/ \(built at [\d-]+ [\d:]+\)$/,
+    );
     assert.ok(groupIsGone(build.pid), "processes of the interrupted build are still running");
     assert.deepEqual(leftovers(), [], "the interrupted build left files behind");
     assert.deepEqual(snapshot(dist), site, "the interrupted build changed dist/");

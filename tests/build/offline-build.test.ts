@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { dist, leftovers, offlineBuild } from "./build-harness.js";
 
 function htmlFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".html")).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".html"))
+    .map((f) => join(dir, f));
 }
 
 describe("offline build", { timeout: 40 * 60 * 1000 }, () => {

@@ -48,10 +48,19 @@ describe("SAE sweep files in the built site", () => {
       const file = await sweepFile(model, layer);
       const { metrics } = file.saes.find((s) => s.id === id)!;
       const { safetensors, cfgJson } = saeDownload(file, id);
-      const independent = await independentSaeMetrics({ dist, model, safetensors, cfg: JSON.parse(JSON.stringify(cfgJson)), evaluationImages: file.evaluationImages });
+      const independent = await independentSaeMetrics({
+        dist,
+        model,
+        safetensors,
+        cfg: JSON.parse(JSON.stringify(cfgJson)),
+        evaluationImages: file.evaluationImages,
+      });
       assert.equal(independent.rows, file.samples.evaluation);
       assert.ok(Math.abs(independent.l0 - metrics.l0) < 0.005, `L0 ${independent.l0} vs ${metrics.l0}`);
-      assert.ok(Math.abs(independent.fractionVarianceExplained - metrics.fractionVarianceExplained) < 0.0005, `variance explained ${independent.fractionVarianceExplained} vs ${metrics.fractionVarianceExplained}`);
+      assert.ok(
+        Math.abs(independent.fractionVarianceExplained - metrics.fractionVarianceExplained) < 0.0005,
+        `variance explained ${independent.fractionVarianceExplained} vs ${metrics.fractionVarianceExplained}`,
+      );
       assert.equal(independent.dead, metrics.dead.length, "dead latents");
       assert.ok(Math.abs(independent.accuracy - metrics.accuracy) < 0.00005, `accuracy ${independent.accuracy} vs ${metrics.accuracy}`);
     });

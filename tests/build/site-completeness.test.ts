@@ -36,8 +36,14 @@ describe("site completeness on the built site", () => {
     assert.deepEqual([...missing.keys()].sort(), Object.values(removed).sort());
     assert.ok(missing.get(removed.stylesheet)?.includes("index.html"));
     assert.ok(missing.get(removed.data)?.includes("index.html"), "a FileAttachment registered by the page");
-    assert.ok(missing.get(removed.wasm)?.some((by) => by.startsWith("_import/runtime/tf.")), "a FileAttachment in a module");
-    assert.ok(missing.get(removed.module)?.some((by) => by.startsWith("_node/d3-interpolate@")), "a static import between modules");
+    assert.ok(
+      missing.get(removed.wasm)?.some((by) => by.startsWith("_import/runtime/tf.")),
+      "a FileAttachment in a module",
+    );
+    assert.ok(
+      missing.get(removed.module)?.some((by) => by.startsWith("_node/d3-interpolate@")),
+      "a static import between modules",
+    );
     rmSync(copy, { recursive: true });
   });
 });

@@ -41,7 +41,19 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
 
   test("every section renders with no error cell and no console error", async () => {
     assert.deepEqual(await errorCells(page), []);
-    for (const id of ["training-curves", "histogram-chart", "drift-chart", "dead-units-chart", "heatmap", "accuracy-bars", "sweep-chart", "embedding-scatter", "silhouette-chart", "attribution", "drawing-pad"]) {
+    for (const id of [
+      "training-curves",
+      "histogram-chart",
+      "drift-chart",
+      "dead-units-chart",
+      "heatmap",
+      "accuracy-bars",
+      "sweep-chart",
+      "embedding-scatter",
+      "silhouette-chart",
+      "attribution",
+      "drawing-pad",
+    ]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     assert.ok(await page.locator("[data-testid=draw-hint]").isVisible(), "an empty canvas shows a hint");
@@ -60,7 +72,11 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
       assert.ok((await row.count()) > 0, `class ${c}: no row with accuracy ${pct(truth.confusion[c][c] / images)}`);
       const all = await row.first().locator("td").allTextContents();
       const cells = all.slice(all.indexOf(String(c)));
-      assert.deepEqual(cells.slice(0, 3).map((v) => Number(v.replace(/,/g, ""))), [c, images, truth.confusion[c][c]], `class ${c} row`);
+      assert.deepEqual(
+        cells.slice(0, 3).map((v) => Number(v.replace(/,/g, ""))),
+        [c, images, truth.confusion[c][c]],
+        `class ${c} row`,
+      );
     }
     // Dead units (final weights, whole test set): the table row per layer.
     for (const layer of ["relu_1", "relu_2"]) {
@@ -72,7 +88,10 @@ describe("baseline MLP page", { timeout: 20 * 60 * 1000 }, () => {
     }
     // Selectivity: the most selective relu_2 neuron of each class, with S to 2 decimals.
     for (let c = 0; c < 10; c++) {
-      const row = page.locator("tr", { has: page.locator(`td:text-is("${c}")`) }).filter({ hasText: "(" }).first();
+      const row = page
+        .locator("tr", { has: page.locator(`td:text-is("${c}")`) })
+        .filter({ hasText: "(" })
+        .first();
       const all = await row.locator("td").allTextContents();
       const cell = all[all.indexOf(String(c)) + 1];
       const [, unit, value] = /^(\d+) \((-?[\d.]+)\)/.exec(cell) ?? [];

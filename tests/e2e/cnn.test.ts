@@ -6,9 +6,13 @@ import { evaluateExportedModel, type IndependentEvaluation } from "./independent
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 /** The pixels of every feature map (a canvas's markup does not change with its pixels). */
-const mapPixels = (page: Page) => page.$$eval("[data-testid=feature-maps] canvas", (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()).join("|"));
+const mapPixels = (page: Page) =>
+  page.$$eval("[data-testid=feature-maps] canvas", (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()).join("|"));
 const mapsChange = (page: Page, before: string) =>
-  page.waitForFunction((old) => Array.from(document.querySelectorAll("[data-testid=feature-maps] canvas"), (c) => (c as HTMLCanvasElement).toDataURL()).join("|") !== old, before);
+  page.waitForFunction(
+    (old) => Array.from(document.querySelectorAll("[data-testid=feature-maps] canvas"), (c) => (c as HTMLCanvasElement).toDataURL()).join("|") !== old,
+    before,
+  );
 
 describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
   let site: Site;
@@ -29,7 +33,18 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
 
   test("every section renders with no error cell and no console error", async () => {
     assert.deepEqual(await errorCells(page), []);
-    for (const id of ["training-curves", "filters", "feature-maps", "receptive-field", "dead-units-chart", "heatmap", "top-patches", "accuracy-bars", "attribution", "selectivity-distribution"]) {
+    for (const id of [
+      "training-curves",
+      "filters",
+      "feature-maps",
+      "receptive-field",
+      "dead-units-chart",
+      "heatmap",
+      "top-patches",
+      "accuracy-bars",
+      "attribution",
+      "selectivity-distribution",
+    ]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     assert.equal(await page.locator("[data-testid=filters]").count(), 2, "one filter grid per conv layer");
@@ -49,7 +64,11 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
     // Per-class accuracy.
     for (let c = 0; c < 10; c++) {
       const images = truth.confusion[c].reduce((a, b) => a + b, 0);
-      const cells = await page.locator("[data-testid=per-class-accuracy] tr", { has: page.locator(`td:text-is("${pct(truth.confusion[c][c] / images)}")`) }).first().locator("td").allTextContents();
+      const cells = await page
+        .locator("[data-testid=per-class-accuracy] tr", { has: page.locator(`td:text-is("${pct(truth.confusion[c][c] / images)}")`) })
+        .first()
+        .locator("td")
+        .allTextContents();
       assert.ok(cells.includes(String(c)), `class ${c}: no row with accuracy ${pct(truth.confusion[c][c] / images)}`);
     }
     // The most selective channel of relu_1 per class (spatial mean), with its S to 2 decimals.
@@ -60,7 +79,11 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
       const s = truth.selectivity.relu_1[c];
       const best = s.indexOf(Math.max(...s));
       const row = page.locator("[data-testid=top-units] tr", { has: page.locator(`td:text-is("${c}")`) }).first();
-      await page.waitForFunction(([cls, text]) => Array.from(document.querySelectorAll("[data-testid=top-units] tr")).some((tr) => tr.textContent?.startsWith(cls) && tr.textContent.includes(text)), [String(c), `${best} (${s[best].toFixed(2)})`] as const);
+      await page.waitForFunction(
+        ([cls, text]) =>
+          Array.from(document.querySelectorAll("[data-testid=top-units] tr")).some((tr) => tr.textContent?.startsWith(cls) && tr.textContent.includes(text)),
+        [String(c), `${best} (${s[best].toFixed(2)})`] as const,
+      );
       assert.ok(((await row.textContent()) ?? "").includes(`${best} (${s[best].toFixed(2)})`), `class ${c}: most selective relu_1 channel`);
     }
     // Ablating a first-layer channel everywhere: accuracy as tfjs-layers computes it.
@@ -82,7 +105,10 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
     await control(page, "Maps: test image #").locator("input").fill("7");
     await mapsChange(page, first);
     // A first-layer unit shows its kernel times the input patch.
-    await page.locator("[data-testid=feature-maps] canvas[data-layer=conv_1]").first().click({ position: { x: 20, y: 20 } });
+    await page
+      .locator("[data-testid=feature-maps] canvas[data-layer=conv_1]")
+      .first()
+      .click({ position: { x: 20, y: 20 } });
     await page.waitForSelector("[data-testid=receptive-field] figcaption:has-text('+ bias')");
     const drawn = await mapPixels(page);
     const pad = page.locator("[data-testid=drawing-pad] canvas").first();
@@ -126,7 +152,10 @@ describe("CNN page", { timeout: 20 * 60 * 1000 }, () => {
     const before = await numTensors();
     for (let i = 0; i < 50; i++) {
       const box = i % 3 === 0 ? "Maps: test image #" : i % 3 === 1 ? "Channel" : "Scale";
-      await control(page, box).locator("input[type=text]").first().fill(String(i % 3 === 2 ? (i % 30) / 10 : i % 8));
+      await control(page, box)
+        .locator("input[type=text]")
+        .first()
+        .fill(String(i % 3 === 2 ? (i % 30) / 10 : i % 8));
       await page.waitForTimeout(20);
     }
     await waitForCells(page);

@@ -15,7 +15,9 @@ const dist = join(root, "dist");
 const groundTruthFile = (model: string) => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "ground-truth"), model, ".json"), "utf8"));
 /** The exported concepts, read with a plain split: header → column of numbers (NaN for an empty field). */
 function exportedConcepts(): Record<string, number[]> {
-  const [header, ...lines] = readFileSync(distFile(join(dist, "_file", "data", "concepts"), "test", ".csv"), "utf8").trim().split("\n");
+  const [header, ...lines] = readFileSync(distFile(join(dist, "_file", "data", "concepts"), "test", ".csv"), "utf8")
+    .trim()
+    .split("\n");
   const names = header.split(",");
   const columns: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (const line of lines) line.split(",").forEach((v, i) => columns[names[i]].push(v === "" ? NaN : Number(v)));
@@ -30,8 +32,13 @@ function pairwiseAuroc(values: ArrayLike<number>, positive: (row: number) => boo
   let wins = 0;
   for (const p of pos) {
     // Negatives below p, and tied with it, by binary search.
-    let lo = 0, hi = neg.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (neg[mid] < p) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = neg.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (neg[mid] < p) lo = mid + 1;
+      else hi = mid;
+    }
     let end = lo;
     while (end < neg.length && neg[end] === p) end++;
     wins += lo + 0.5 * (end - lo);
@@ -43,7 +50,11 @@ const YES_NO = /^([a-z]+) (=|≥) (\d+)$/;
 /** The planted benchmark's default d and n (src/lib/planted/spec.ts), and few steps so that a run takes seconds. */
 const PLANTED = { d: 24, n: 96, steps: 400 };
 const ARCHITECTURES = SAE_ARCHITECTURES;
-const unitRow = (page: Page, unit: number) => rowCells(page.locator("[data-testid=ground-truth-units] table"), page.locator("[data-testid=ground-truth-units] table tbody tr", { has: page.locator(`td:text-is("${unit}")`) }));
+const unitRow = (page: Page, unit: number) =>
+  rowCells(
+    page.locator("[data-testid=ground-truth-units] table"),
+    page.locator("[data-testid=ground-truth-units] table tbody tr", { has: page.locator(`td:text-is("${unit}")`) }),
+  );
 
 describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
   let site: Site;
@@ -58,7 +69,20 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
   after(async () => site?.close());
 
   test("every section renders with no error cell and no console error", async () => {
-    for (const id of ["concept-means", "concept-by-class", "ground-truth-reading", "ground-truth-chart", "ground-truth-bases", "ground-truth-units", "seed-reading", "seed-table", "sparse-probing-reading", "sparse-probing-chart", "sparse-probing-table", "absorption-table"]) {
+    for (const id of [
+      "concept-means",
+      "concept-by-class",
+      "ground-truth-reading",
+      "ground-truth-chart",
+      "ground-truth-bases",
+      "ground-truth-units",
+      "seed-reading",
+      "seed-table",
+      "sparse-probing-reading",
+      "sparse-probing-chart",
+      "sparse-probing-table",
+      "absorption-table",
+    ]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     assert.match((await page.textContent("[data-testid=ground-truth-reading]")) ?? "", /sparsity-matched controls/);
@@ -90,7 +114,9 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
     const checked: string[] = [];
     // The best-scored unit explained by a class, and the one by a yes/no concept over all images.
     for (const kind of ["class", "concept"]) {
-      const candidates = neurons.unitRows.map((row: any, unit: number) => ({ ...row, unit })).filter((row: any) => row.kind === kind && (kind === "class" || YES_NO.test(row.name)));
+      const candidates = neurons.unitRows
+        .map((row: any, unit: number) => ({ ...row, unit }))
+        .filter((row: any) => row.kind === kind && (kind === "class" || YES_NO.test(row.name)));
       if (candidates.length === 0) continue;
       const best = candidates.sort((a: any, b: any) => b.score - a.score)[0];
       const column = Float64Array.from({ length: evaluation.count }, (_, r) => data[r * cols + best.unit]);
@@ -160,7 +186,10 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
       const { mcc, meanMaxCos } = independentPlantedScores(tensors.directions, decoder, n, decoder.length / d, d);
       assert.ok(Math.abs(mcc - row.mcc) < 1e-4, `${row.architecture}: run.json says MCC ${row.mcc}, the files give ${mcc}`);
       assert.ok(Math.abs(meanMaxCos - row.meanMaxCos) < 1e-4, `${row.architecture}: mean max |cos| ${row.meanMaxCos} against ${meanMaxCos}`);
-      const cells = await rowCells(page.locator("[data-testid=planted-build-table] table"), page.locator("[data-testid=planted-build-table] table tbody tr", { has: page.locator(`td:text-is("${row.architecture}")`) }));
+      const cells = await rowCells(
+        page.locator("[data-testid=planted-build-table] table"),
+        page.locator("[data-testid=planted-build-table] table tbody tr", { has: page.locator(`td:text-is("${row.architecture}")`) }),
+      );
       assert.equal(cells.MCC, row.mcc.toFixed(2));
     }
   });
@@ -169,10 +198,14 @@ describe("ground-truth page", { timeout: 20 * 60 * 1000 }, () => {
     await page.waitForSelector("[data-testid=planted-table]", { timeout: 300_000 });
     const before = await html(page, "planted-table");
     await control(page, "Dimensions d").locator("input").fill("16");
-    await page.waitForFunction((old) => {
-      const node = document.querySelector("[data-testid=planted-table]");
-      return node !== null && node.innerHTML !== old;
-    }, before, { timeout: 300_000 });
+    await page.waitForFunction(
+      (old) => {
+        const node = document.querySelector("[data-testid=planted-table]");
+        return node !== null && node.innerHTML !== old;
+      },
+      before,
+      { timeout: 300_000 },
+    );
     // Back to the default d: the message for n names its range, which starts at d.
     await control(page, "Dimensions d").locator("input").fill(String(PLANTED.d));
     for (const [label, value, message] of [

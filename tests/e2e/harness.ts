@@ -73,10 +73,13 @@ export const html = (page: Page, testId: string): Promise<string> => page.locato
 
 /** Waits until the element with this test id shows something other than `before`. */
 export const changes = (page: Page, testId: string, before: string) =>
-  page.waitForFunction(([id, old]) => {
-    const node = document.querySelector(`[data-testid=${id}]`);
-    return node !== null && node.innerHTML !== old;
-  }, [testId, before] as const);
+  page.waitForFunction(
+    ([id, old]) => {
+      const node = document.querySelector(`[data-testid=${id}]`);
+      return node !== null && node.innerHTML !== old;
+    },
+    [testId, before] as const,
+  );
 
 /** One row of an Inputs.table by column header (the table may prepend cells without a header). */
 export async function rowCells(table: Locator, row: Locator): Promise<Record<string, string>> {

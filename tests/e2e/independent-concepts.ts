@@ -47,13 +47,16 @@ function components8(ink: Uint8Array, size: number): number {
     stack.push(start);
     while (stack.length) {
       const p = stack.pop() as number;
-      const y = Math.floor(p / size), x = p % size;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const ny = y + dy, nx = x + dx;
-        if (ny < 0 || nx < 0 || ny >= size || nx >= size) continue;
-        const q = ny * size + nx;
-        if (ink[q] && !seen[q]) (seen[q] = 1), stack.push(q);
-      }
+      const y = Math.floor(p / size),
+        x = p % size;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const ny = y + dy,
+            nx = x + dx;
+          if (ny < 0 || nx < 0 || ny >= size || nx >= size) continue;
+          const q = ny * size + nx;
+          if (ink[q] && !seen[q]) ((seen[q] = 1), stack.push(q));
+        }
     }
   }
   return count;
@@ -62,10 +65,15 @@ function components8(ink: Uint8Array, size: number): number {
 /** Euler number of the 8-connected ink from 2 × 2 windows (Gray 1971): (Q1 − Q3 − 2·QD) / 4. */
 function euler8(ink: Uint8Array, size: number): number {
   const px = (y: number, x: number) => (y < 0 || x < 0 || y >= size || x >= size ? 0 : ink[y * size + x]);
-  let q1 = 0, q3 = 0, qd = 0;
+  let q1 = 0,
+    q3 = 0,
+    qd = 0;
   for (let y = -1; y < size; y++) {
     for (let x = -1; x < size; x++) {
-      const a = px(y, x), b = px(y, x + 1), c = px(y + 1, x), d = px(y + 1, x + 1);
+      const a = px(y, x),
+        b = px(y, x + 1),
+        c = px(y + 1, x),
+        d = px(y + 1, x + 1);
       const n = a + b + c + d;
       if (n === 1) q1++;
       else if (n === 3) q3++;
@@ -83,11 +91,15 @@ export interface IndependentConcepts {
 
 export function independentConcepts(pixels: ArrayLike<number>, side: number): IndependentConcepts {
   const { size, ink } = binarizedUpscale(pixels, side);
-  let n = 0, sx = 0, sy = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0;
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (ink[y * size + x]) (n++, (sx += x), (sy += y));
   if (n === 0) return { area: 0, holes: 0, slant: NaN };
-  const mx = sx / n, my = sy / n;
-  let mu11 = 0, mu02 = 0;
+  const mx = sx / n,
+    my = sy / n;
+  let mu11 = 0,
+    mu02 = 0;
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (ink[y * size + x]) ((mu11 += (x - mx) * (y - my)), (mu02 += (y - my) ** 2));
   return { area: n / SCALE ** 2, holes: components8(ink, size) - euler8(ink, size), slant: Math.atan(-mu11 / mu02) };
 }

@@ -123,10 +123,13 @@ export async function evaluateExportedModel(name: string): Promise<IndependentEv
     for (let c = 0; c < classes; c++) {
       const row: number[] = [];
       for (let u = 0; u < channels; u++) {
-        let inSum = 0, inN = 0, outSum = 0, outN = 0;
+        let inSum = 0,
+          inN = 0,
+          outSum = 0,
+          outN = 0;
         for (let i = 0; i < count; i++) {
-          if (labels[i] === c) (inSum += mean[i * channels + u]), inN++;
-          else (outSum += mean[i * channels + u]), outN++;
+          if (labels[i] === c) ((inSum += mean[i * channels + u]), inN++);
+          else ((outSum += mean[i * channels + u]), outN++);
         }
         const muC = inSum / inN;
         const muRest = outSum / outN;
@@ -182,19 +185,31 @@ export async function evaluateExportedModel(name: string): Promise<IndependentEv
 
   const saliencyMasses = (rows: ArrayLike<number>, mask: Uint8Array) => {
     const gradients = tf.tidy(() => {
-      const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(rows, (r) => predicted[r]), "int32"), classes);
-      return tf.grad((x: Tensor) => tf.sum(tf.mul(model.apply(x) as Tensor, oneHot)))(pixelsOf(tf, images, rows, pixels)).dataSync();
+      const oneHot = tf.oneHot(
+        tf.tensor1d(
+          Int32Array.from(rows, (r) => predicted[r]),
+          "int32",
+        ),
+        classes,
+      );
+      return tf
+        .grad((x: Tensor) => tf.sum(tf.mul(model.apply(x) as Tensor, oneHot)))(pixelsOf(tf, images, rows, pixels))
+        .dataSync();
     });
-    let background = 0, garbage = 0, counted = 0;
+    let background = 0,
+      garbage = 0,
+      counted = 0;
     for (let i = 0; i < rows.length; i++) {
-      let total = 0, onBlank = 0, onMask = 0;
+      let total = 0,
+        onBlank = 0,
+        onMask = 0;
       for (let p = 0; p < pixels; p++) {
         const g = Math.abs(gradients[i * pixels + p]);
         total += g;
         if (images[rows[i] * pixels + p] === 0) onBlank += g;
         if (mask[p] === 1) onMask += g;
       }
-      if (total > 0) (background += onBlank / total), (garbage += onMask / total), counted++;
+      if (total > 0) ((background += onBlank / total), (garbage += onMask / total), counted++);
     }
     return { background: background / counted, garbage: garbage / counted };
   };

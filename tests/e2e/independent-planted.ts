@@ -10,8 +10,10 @@ function rowsOf(data: Float64Array, rows: number, cols: number): Float64Array[] 
 }
 
 function absCos(a: Float64Array, b: Float64Array): number {
-  let dot = 0, na = 0, nb = 0;
-  for (let i = 0; i < a.length; i++) (dot += a[i] * b[i]), (na += a[i] * a[i]), (nb += b[i] * b[i]);
+  let dot = 0,
+    na = 0,
+    nb = 0;
+  for (let i = 0; i < a.length; i++) ((dot += a[i] * b[i]), (na += a[i] * a[i]), (nb += b[i] * b[i]));
   return na > 0 && nb > 0 ? Math.abs(dot) / Math.sqrt(na * nb) : 0;
 }
 
@@ -36,11 +38,11 @@ function assign(cost: number[][]): number[] {
       for (let j = 1; j <= m; j++) {
         if (used[j]) continue;
         const reduced = cost[i0 - 1][j - 1] - u[i0] - v[j];
-        if (reduced < minv[j]) (minv[j] = reduced), (way[j] = j0);
-        if (minv[j] < delta) (delta = minv[j]), (j1 = j);
+        if (reduced < minv[j]) ((minv[j] = reduced), (way[j] = j0));
+        if (minv[j] < delta) ((delta = minv[j]), (j1 = j));
       }
       for (let j = 0; j <= m; j++) {
-        if (used[j]) (u[owner[j]] += delta), (v[j] -= delta);
+        if (used[j]) ((u[owner[j]] += delta), (v[j] -= delta));
         else minv[j] -= delta;
       }
       j0 = j1;

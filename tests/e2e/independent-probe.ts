@@ -84,7 +84,15 @@ function curvature(m: Rows): number {
 }
 
 /** Test accuracy of the reference probe. */
-function referenceAccuracy(train: Rows, trainLabels: ArrayLike<number>, test: Rows, testLabels: ArrayLike<number>, classes: number, l2: number, iterations: number): number {
+function referenceAccuracy(
+  train: Rows,
+  trainLabels: ArrayLike<number>,
+  test: Rows,
+  testLabels: ArrayLike<number>,
+  classes: number,
+  l2: number,
+  iterations: number,
+): number {
   const [a, b] = standardized(train, test);
   const size = (a.cols + 1) * classes;
   // The softmax cross-entropy's Hessian is at most ½ XᵀX/n (per class block), plus l2.
@@ -117,7 +125,11 @@ function referenceAccuracy(train: Rows, trainLabels: ArrayLike<number>, test: Ro
 export async function referenceProbeAccuracy(input: ReferenceProbeInput): Promise<number> {
   const dir = join(input.dist, "_file", "data", "models", input.model);
   const { tf } = await initTrainingBackend();
-  const model: LayersModel = await loadLayersModelFromFiles(tf, JSON.parse(readFileSync(distFile(dir, "model", ".json"), "utf8")), new Uint8Array(readFileSync(distFile(dir, "weights", ".bin"))));
+  const model: LayersModel = await loadLayersModelFromFiles(
+    tf,
+    JSON.parse(readFileSync(distFile(dir, "model", ".json"), "utf8")),
+    new Uint8Array(readFileSync(distFile(dir, "weights", ".bin"))),
+  );
   try {
     const dataset = await readDataset();
     const pixels = dataset.rows * dataset.cols;

@@ -104,7 +104,11 @@ export async function independentSaeMetrics(input: IndependentSaeInput): Promise
   const layerName: string = cfg.hook_name;
   const dir = join(input.dist, "_file", "data", "models", input.model);
   const { tf } = await initTrainingBackend();
-  const model: LayersModel = await loadLayersModelFromFiles(tf, JSON.parse(readFileSync(distFile(dir, "model", ".json"), "utf8")), new Uint8Array(readFileSync(distFile(dir, "weights", ".bin"))));
+  const model: LayersModel = await loadLayersModelFromFiles(
+    tf,
+    JSON.parse(readFileSync(distFile(dir, "model", ".json"), "utf8")),
+    new Uint8Array(readFileSync(distFile(dir, "weights", ".bin"))),
+  );
   try {
     const dataset = await readDataset();
     const { images, labels, count } = dataset.test;

@@ -60,7 +60,10 @@ describe("index page", { timeout: 10 * 60 * 1000 }, () => {
     await page.waitForFunction(() => (globalThis as any).__mnistRuntime.backendStatus().backend !== "webgpu");
     const badge = (await page.textContent(".backend-badge")) ?? "";
     assert.match(badge, /^tfjs: wasm · .* \(webgpu device lost/);
-    assert.deepEqual(problems.filter((p) => !/device (was )?lost|destroyed/i.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/device (was )?lost|destroyed/i.test(p)),
+      [],
+    );
     await page.close();
   });
 });

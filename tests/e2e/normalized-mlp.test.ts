@@ -60,7 +60,8 @@ describe("normalized MLP page", { timeout: 30 * 60 * 1000 }, () => {
           truth.reluLayers.map((l) => `${l}: ${truth.dead[l].length} / ${truth.nearlyDead[l].length}`).join("; "),
           `${entry.name}: dead units`,
         );
-        const best = (layer: string) => truth.selectivity[layer][0].map((_, u) => (truth.dead[layer].includes(u) ? NaN : Math.max(...truth.selectivity[layer].map((row) => row[u]))));
+        const best = (layer: string) =>
+          truth.selectivity[layer][0].map((_, u) => (truth.dead[layer].includes(u) ? NaN : Math.max(...truth.selectivity[layer].map((row) => row[u]))));
         assert.equal(cells["median best S"], truth.reluLayers.map((l) => `${l}: ${median(best(l)).toFixed(2)}`).join("; "), `${entry.name}: median best S`);
         assert.equal(cells.silhouette, truth.silhouette(rows).toFixed(3), `${entry.name}: silhouette`);
         const masses = truth.saliencyMasses(rows, garbage);
@@ -76,7 +77,9 @@ describe("normalized MLP page", { timeout: 30 * 60 * 1000 }, () => {
     // Sections whose content depends on every weight of the model.
     const ids = ["training-curves", "histogram-chart", "heatmap", "accuracy-bars", "embedding-scatter", "attribution"];
     const before = await Promise.all(ids.map((id) => page.locator(`[data-testid=${id}]`).last().innerHTML()));
-    await control(page, "Model").locator("select").selectOption({ label: modelEntry("layernorm-after-relu").title });
+    await control(page, "Model")
+      .locator("select")
+      .selectOption({ label: modelEntry("layernorm-after-relu").title });
     await page.waitForFunction(() => new URL(location.href).searchParams.get("model") === "layernorm-after-relu");
     for (const [i, id] of ids.entries()) {
       await page.waitForFunction(
@@ -96,7 +99,9 @@ describe("normalized MLP page", { timeout: 30 * 60 * 1000 }, () => {
   test("a link with a model, neuron and intervention opens that exact view", async () => {
     const truth = await evaluateExportedModel("dropout-mlp");
     try {
-      const linked = await openPage(site, "normalized-mlp.html?backend=wasm&model=dropout-mlp&iv-layer=relu_1&iv-units=5&iv-scale=2.5&attr-unit=7", { timeout: 300_000 });
+      const linked = await openPage(site, "normalized-mlp.html?backend=wasm&model=dropout-mlp&iv-layer=relu_1&iv-units=5&iv-scale=2.5&attr-unit=7", {
+        timeout: 300_000,
+      });
       await waitForCells(linked.page);
       const summary = (await linked.page.textContent("[data-testid=intervention-summary]")) ?? "";
       assert.match(summary, /Scaling relu_1 unit 5 by 2\.50/);
@@ -112,7 +117,11 @@ describe("normalized MLP page", { timeout: 30 * 60 * 1000 }, () => {
 
   test("invalid numbers show a message about that very value, every time", async () => {
     const scaleBox = control(page, "Scale").locator("input[type=text]");
-    for (const [typed, shown] of [["10", "10"], ["-5", "-5"], ["1e9", "1000000000"]]) {
+    for (const [typed, shown] of [
+      ["10", "10"],
+      ["-5", "-5"],
+      ["1e9", "1000000000"],
+    ]) {
       await scaleBox.fill(typed);
       await page.waitForSelector(`.cell-error:has-text('Scale must be from 0 to 3; found ${shown}.')`);
     }

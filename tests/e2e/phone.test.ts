@@ -57,15 +57,20 @@ function measure(page: Page, minTarget: number): Promise<Layout> {
     const overlaps: string[] = [];
     for (let i = 0; i + 1 < blocks.length; i++) {
       const [a, b] = [blocks[i].getBoundingClientRect(), blocks[i + 1].getBoundingClientRect()];
-      if (a.bottom > b.top + 1) overlaps.push(`${tools.describe(blocks[i])} ends at ${Math.round(a.bottom)}, below the top of ${tools.describe(blocks[i + 1])} at ${Math.round(b.top)}`);
+      if (a.bottom > b.top + 1)
+        overlaps.push(
+          `${tools.describe(blocks[i])} ends at ${Math.round(a.bottom)}, below the top of ${tools.describe(blocks[i + 1])} at ${Math.round(b.top)}`,
+        );
     }
     // scrollHeight/Width of a box that neither scrolls nor clips include whatever spills out of it.
     const overflows: string[] = [];
     for (const e of main.querySelectorAll("*")) {
       if (!(e instanceof HTMLElement) || !tools.visible(e)) continue;
       const style = getComputedStyle(e);
-      if (style.overflowY === "visible" && e.scrollHeight > e.clientHeight + 1) overflows.push(`${tools.describe(e)}: content ${e.scrollHeight} px tall in a ${e.clientHeight} px box`);
-      if (style.overflowX === "visible" && e.scrollWidth > e.clientWidth + 1) overflows.push(`${tools.describe(e)}: content ${e.scrollWidth} px wide in a ${e.clientWidth} px box`);
+      if (style.overflowY === "visible" && e.scrollHeight > e.clientHeight + 1)
+        overflows.push(`${tools.describe(e)}: content ${e.scrollHeight} px tall in a ${e.clientHeight} px box`);
+      if (style.overflowX === "visible" && e.scrollWidth > e.clientWidth + 1)
+        overflows.push(`${tools.describe(e)}: content ${e.scrollWidth} px wide in a ${e.clientWidth} px box`);
     }
     const smallTargets = [...main.querySelectorAll("input, select, button, summary")]
       .filter((e) => tools.visible(e) && e.getBoundingClientRect().height < minTarget)
@@ -93,7 +98,8 @@ function measure(page: Page, minTarget: number): Promise<Layout> {
 }
 
 /** The pixels of every feature map (a canvas's markup does not change with its pixels). */
-const mapPixels = (page: Page) => page.$$eval("[data-testid=feature-maps] canvas", (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()).join("|"));
+const mapPixels = (page: Page) =>
+  page.$$eval("[data-testid=feature-maps] canvas", (canvases) => canvases.map((c) => (c as HTMLCanvasElement).toDataURL()).join("|"));
 
 /**
  * A vertical finger stroke down the middle of the first drawing pad (a "1"), sent as real touch
@@ -108,7 +114,7 @@ async function touchStroke(page: Page, cdp: CDPSession): Promise<number[]> {
   const padTop = () => pad.evaluate((canvas) => Math.round(canvas.getBoundingClientRect().top));
   // Let the scroll into view (smooth, and cells may still lay out) come to rest: the same
   // position on three reads 100 ms apart.
-  for (let still = 0, last = await padTop(); still < 2; ) {
+  for (let still = 0, last = await padTop(); still < 2;) {
     await page.waitForTimeout(100);
     const now = await padTop();
     still = now === last ? still + 1 : 0;
@@ -158,7 +164,12 @@ for (const phone of PHONES) {
           if (!scrolls.every((y) => y === scrolls[0])) failures.push(`the page scrolled while drawing: the pad's top on screen ${scrolls.join(", ")} px`);
           // The pad's output: the CNN page's feature maps, the model pages' prediction.
           if (hasMaps) {
-            await page.waitForFunction((old) => Array.from(document.querySelectorAll("[data-testid=feature-maps] canvas"), (c) => (c as HTMLCanvasElement).toDataURL()).join("|") !== old, maps, { timeout: 30_000 });
+            await page.waitForFunction(
+              (old) =>
+                Array.from(document.querySelectorAll("[data-testid=feature-maps] canvas"), (c) => (c as HTMLCanvasElement).toDataURL()).join("|") !== old,
+              maps,
+              { timeout: 30_000 },
+            );
           } else {
             const prediction = await page.waitForSelector("[data-testid=draw-prediction]", { timeout: 30_000 });
             assert.match((await prediction.textContent()) ?? "", /prediction: \S+ \(\d+\.\d%\)/);
@@ -169,7 +180,8 @@ for (const phone of PHONES) {
         const layout = await measure(page, MIN_TARGET);
         t.diagnostic(`page ${layout.scrollWidth} px wide in a ${width} px viewport; badge ${layout.badge?.position ?? "missing"}`);
         failures.push(...layout.overlaps, ...layout.overflows, ...layout.smallTargets);
-        if (layout.scrollWidth !== width || layout.clientWidth !== width) failures.push(`the page is ${layout.scrollWidth} px wide (layout viewport ${layout.clientWidth} px) on a ${width} px screen`);
+        if (layout.scrollWidth !== width || layout.clientWidth !== width)
+          failures.push(`the page is ${layout.scrollWidth} px wide (layout viewport ${layout.clientWidth} px) on a ${width} px screen`);
         if (!layout.badge) failures.push("no backend badge");
         else {
           failures.push(...layout.badge.covers.map((what) => `the backend badge covers ${what}`));

@@ -13,7 +13,10 @@ const dist = join(root, "dist");
 const probeFile = (model: string): ProbeFile => JSON.parse(readFileSync(distFile(join(dist, "_file", "data", "probes"), model, ".json"), "utf8"));
 /** The live table's cells of one row ("live ..." or "build ..."), by column header. */
 const liveRow = (page: Page, which: "live" | "build") =>
-  rowCells(page.locator("[data-testid=probe-live-table] table"), page.locator("[data-testid=probe-live-table] table tbody tr", { hasText: new RegExp(`^\\s*${which} `) }));
+  rowCells(
+    page.locator("[data-testid=probe-live-table] table"),
+    page.locator("[data-testid=probe-live-table] table tbody tr", { hasText: new RegExp(`^\\s*${which} `) }),
+  );
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
@@ -29,7 +32,16 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
   after(async () => site?.close());
 
   test("every section renders with no error cell and no console error, and the live probe at the build's settings reproduces the build's", async () => {
-    for (const id of ["probe-layer-chart", "probe-model-table", "probe-table", "probe-sparse-chart", "probe-epoch-chart", "probe-weights", "probe-reading", "sparse-probing-chart"]) {
+    for (const id of [
+      "probe-layer-chart",
+      "probe-model-table",
+      "probe-table",
+      "probe-sparse-chart",
+      "probe-epoch-chart",
+      "probe-weights",
+      "probe-reading",
+      "sparse-probing-chart",
+    ]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     await page.waitForSelector("[data-testid=probe-live-table]");
@@ -37,7 +49,10 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
     const file = probeFile("baseline-mlp");
     assert.equal(built["test accuracy"], pct(file.layers[0].inputs[0].logistic.testAccuracy));
     // The same inputs, the same L-BFGS on the page's wasm backend: within 0.2 pp of the build.
-    assert.ok(Math.abs(parseFloat(live["test accuracy"]) - parseFloat(built["test accuracy"])) <= 0.2, `live ${live["test accuracy"]}, build ${built["test accuracy"]}`);
+    assert.ok(
+      Math.abs(parseFloat(live["test accuracy"]) - parseFloat(built["test accuracy"])) <= 0.2,
+      `live ${live["test accuracy"]}, build ${built["test accuracy"]}`,
+    );
     assert.deepEqual(await errorCells(page), []);
     assert.deepEqual(problems, []);
   });
@@ -48,7 +63,10 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
     await gpu.waitForSelector("[data-testid=probe-live-table]");
     const backend = await gpu.evaluate(() => (globalThis as any).__mnistRuntime.tf.getBackend() as string);
     const [live, built] = [await liveRow(gpu, "live"), await liveRow(gpu, "build")];
-    assert.ok(Math.abs(parseFloat(live["test accuracy"]) - parseFloat(built["test accuracy"])) <= 0.2, `${backend}: live ${live["test accuracy"]}, build ${built["test accuracy"]}`);
+    assert.ok(
+      Math.abs(parseFloat(live["test accuracy"]) - parseFloat(built["test accuracy"])) <= 0.2,
+      `${backend}: live ${live["test accuracy"]}, build ${built["test accuracy"]}`,
+    );
     assert.deepEqual(await errorCells(gpu), []);
     assert.deepEqual(gpuProblems, []);
     await gpu.close();
@@ -111,7 +129,10 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
       const input = control(page, label).locator("input").first();
       const good = await input.inputValue();
       await input.fill(value);
-      await page.waitForFunction((source) => Array.from(document.querySelectorAll(".cell-error")).some((n) => new RegExp(source).test(n.textContent ?? "")), message.source);
+      await page.waitForFunction(
+        (source) => Array.from(document.querySelectorAll(".cell-error")).some((n) => new RegExp(source).test(n.textContent ?? "")),
+        message.source,
+      );
       await input.fill(good);
       await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
     }
@@ -123,18 +144,34 @@ describe("probes page", { timeout: 30 * 60 * 1000 }, () => {
     const layer = file.layers.find((l) => l.layer === "relu_2")!;
     const neurons = layer.inputs.find((i) => i.id === "neurons")!;
     const reference = await referenceProbeAccuracy({ dist, model: "baseline-mlp", layer: "relu_2", sae: null, l2: file.setup.logistic.l2, iterations: 400 });
-    assert.ok(Math.abs(reference - neurons.logistic.testAccuracy) <= 0.01, `relu_2 neurons: reference ${pct(reference)}, build ${pct(neurons.logistic.testAccuracy)}`);
+    assert.ok(
+      Math.abs(reference - neurons.logistic.testAccuracy) <= 0.01,
+      `relu_2 neurons: reference ${pct(reference)}, build ${pct(neurons.logistic.testAccuracy)}`,
+    );
 
     const id = "neurons/topk-x4-k4";
     const sweepBytes = readFileSync(distFile(join(dist, "_file", "data", "sae", "baseline-mlp"), "relu_2", ".bin"));
-    const sweep = await decodeSweepFile(sweepBytes.buffer.slice(sweepBytes.byteOffset, sweepBytes.byteOffset + sweepBytes.byteLength) as ArrayBuffer, "relu_2 sweep");
+    const sweep = await decodeSweepFile(
+      sweepBytes.buffer.slice(sweepBytes.byteOffset, sweepBytes.byteOffset + sweepBytes.byteLength) as ArrayBuffer,
+      "relu_2 sweep",
+    );
     const { safetensors, cfgJson } = saeDownload(sweep, id);
     const codes = layer.inputs.find((i) => i.id === id)!;
-    const onCodes = await referenceProbeAccuracy({ dist, model: "baseline-mlp", layer: "relu_2", sae: { safetensors, cfg: cfgJson as Record<string, any> }, l2: file.setup.logistic.l2, iterations: 400 });
+    const onCodes = await referenceProbeAccuracy({
+      dist,
+      model: "baseline-mlp",
+      layer: "relu_2",
+      sae: { safetensors, cfg: cfgJson as Record<string, any> },
+      l2: file.setup.logistic.l2,
+      iterations: 400,
+    });
     assert.ok(Math.abs(onCodes - codes.logistic.testAccuracy) <= 0.01, `relu_2 ${id}: reference ${pct(onCodes)}, build ${pct(codes.logistic.testAccuracy)}`);
 
     const cnn = probeFile("cnn").layers.find((l) => l.layer === "relu_1")!;
     const channels = await referenceProbeAccuracy({ dist, model: "cnn", layer: "relu_1", sae: null, l2: file.setup.logistic.l2, iterations: 400 });
-    assert.ok(Math.abs(channels - cnn.inputs[0].logistic.testAccuracy) <= 0.01, `cnn relu_1 channels: reference ${pct(channels)}, build ${pct(cnn.inputs[0].logistic.testAccuracy)}`);
+    assert.ok(
+      Math.abs(channels - cnn.inputs[0].logistic.testAccuracy) <= 0.01,
+      `cnn relu_1 channels: reference ${pct(channels)}, build ${pct(cnn.inputs[0].logistic.testAccuracy)}`,
+    );
   });
 });

@@ -27,7 +27,20 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
 
   test("every section renders with no error cell and no console error", async () => {
     await page.waitForSelector("[data-testid=feature-inversion]");
-    for (const id of ["sae-pareto", "sae-table", "sae-downloads", "sae-live", "feature-density", "feature-top-images", "feature-class-mass", "feature-logit-effect", "feature-inversion", "steering-summary", "sae-reading", "sae-ground-truth-bases"]) {
+    for (const id of [
+      "sae-pareto",
+      "sae-table",
+      "sae-downloads",
+      "sae-live",
+      "feature-density",
+      "feature-top-images",
+      "feature-class-mass",
+      "feature-logit-effect",
+      "feature-inversion",
+      "steering-summary",
+      "sae-reading",
+      "sae-ground-truth-bases",
+    ]) {
       assert.ok((await page.locator(`[data-testid=${id}]`).count()) > 0, `no ${id} on the page`);
     }
     assert.deepEqual(await errorCells(page), []);
@@ -64,7 +77,12 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
     // Steering with another strength changes the predictions.
     const steered = (await page.textContent("[data-testid=steering-summary]")) ?? "";
     await control(page, "Steering strength").locator("input[type=text]").fill("-4");
-    await page.waitForFunction((old) => (document.querySelector("[data-testid=steering-summary]")?.textContent ?? old) !== old && document.querySelector("[data-testid=steering-summary]")!.textContent!.startsWith("Adding -4 × feature 3"), steered);
+    await page.waitForFunction(
+      (old) =>
+        (document.querySelector("[data-testid=steering-summary]")?.textContent ?? old) !== old &&
+        document.querySelector("[data-testid=steering-summary]")!.textContent!.startsWith("Adding -4 × feature 3"),
+      steered,
+    );
     const density = await html(page, "feature-density");
     await control(page, "SAE").locator("select").selectOption({ label: "pca/l1-x4-lambda2" });
     await changes(page, "feature-density", density);
@@ -93,9 +111,19 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
     // Each run has its own worker, terminated when it ends or its inputs change: a 100,000-step
     // run that was not cancelled would still hold one.
     for (let waited = 0; page.workers().length > 0 && waited < 5000; waited += 100) await page.waitForTimeout(100);
-    assert.equal(page.workers().length, 0, `workers still running: ${page.workers().map((w) => w.url()).join(", ")}`);
+    assert.equal(
+      page.workers().length,
+      0,
+      `workers still running: ${page
+        .workers()
+        .map((w) => w.url())
+        .join(", ")}`,
+    );
     await page.waitForFunction(() => Array.from(document.querySelectorAll("[data-testid=sae-table] td")).some((td) => td.textContent?.startsWith("live/")));
-    const live = await page.locator("[data-testid=sae-table] td", { hasText: /^live\// }).first().textContent();
+    const live = await page
+      .locator("[data-testid=sae-table] td", { hasText: /^live\// })
+      .first()
+      .textContent();
     const row = await tableRow(page, (live ?? "").trim());
     assert.equal(row.latents, "64", "the live SAE's dictionary size");
     assert.ok(Number(row.L0) > 0 && Number(row.L0) <= 4, `a TopK SAE with k = 4 has L0 ${row.L0}`);
@@ -116,7 +144,10 @@ describe("SAE page", { timeout: 30 * 60 * 1000 }, () => {
       const input = control(page, label).locator("input[type=text], input:not([type])").first();
       const good = await input.inputValue();
       await input.fill(value);
-      await page.waitForFunction((source) => Array.from(document.querySelectorAll(".cell-error")).some((n) => new RegExp(source).test(n.textContent ?? "")), message.source);
+      await page.waitForFunction(
+        (source) => Array.from(document.querySelectorAll(".cell-error")).some((n) => new RegExp(source).test(n.textContent ?? "")),
+        message.source,
+      );
       await input.fill(good);
       await page.waitForFunction(() => document.querySelectorAll(".cell-error").length === 0);
     }

@@ -88,7 +88,8 @@ export async function kernelBinary(): Promise<Uint8Array<ArrayBuffer>> {
     checkKernelBinary(cached);
     return cached;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") process.stderr.write(`training kernels: recompiling, the cached ${path} is unusable (${String(error)})\n`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      process.stderr.write(`training kernels: recompiling, the cached ${path} is unusable (${String(error)})\n`);
   }
   const binary = await compile();
   checkKernelBinary(binary);

@@ -95,7 +95,20 @@ export function makeConv2DBackpropInput(tf: TF, module: WebAssembly.Module) {
           info.strideWidth,
         );
         kernels.flipFilter(heapOffset(backend, filter, "filter"), flippedOffset, filterHeight, filterWidth, inChannels, outChannels, channels);
-        kernels.conv2dInputGrad(dyPadOffset, flippedOffset, heapOffset(backend, dx, "dx"), batchSize, inHeight, inWidth, inChannels, height, width, channels, filterHeight, filterWidth);
+        kernels.conv2dInputGrad(
+          dyPadOffset,
+          flippedOffset,
+          heapOffset(backend, dx, "dx"),
+          batchSize,
+          inHeight,
+          inWidth,
+          inChannels,
+          height,
+          width,
+          channels,
+          filterHeight,
+          filterWidth,
+        );
       });
       return dx;
     };

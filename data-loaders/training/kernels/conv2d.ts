@@ -53,7 +53,8 @@ export function makeConv2D(tf: TF, module: WebAssembly.Module, kernelName: "Conv
         ),
       );
       // Added after the sum, as the cpu backend does.
-      if (bias !== undefined) kernels.addBias(heapOffset(backend, y, "y"), heapOffset(backend, bias, "bias"), info.batchSize * info.outHeight * info.outWidth, info.outChannels);
+      if (bias !== undefined)
+        kernels.addBias(heapOffset(backend, y, "y"), heapOffset(backend, bias, "bias"), info.batchSize * info.outHeight * info.outWidth, info.outChannels);
       return y;
     };
 }

@@ -3,7 +3,6 @@
 // memory would mean a runtime we did not plan for.
 import { KERNEL_EXPORTS } from "../../../src/lib/wasm/kernels.js";
 
-
 const DATA_SECTION = 11;
 
 function readUnsignedLeb(bytes: Uint8Array, start: number): { value: number; next: number } {
@@ -40,7 +39,11 @@ export function checkKernelBinary(binary: Uint8Array<ArrayBuffer>): void {
   }
   const segments = dataSegmentCount(binary);
   if (segments !== 0) throw new Error(`training kernels: the module has ${segments} data segment(s), which would overwrite tfjs's heap`);
-  const exported = new Set(WebAssembly.Module.exports(module).filter((entry) => entry.kind === "function").map((entry) => entry.name));
+  const exported = new Set(
+    WebAssembly.Module.exports(module)
+      .filter((entry) => entry.kind === "function")
+      .map((entry) => entry.name),
+  );
   const missing = Object.keys(KERNEL_EXPORTS).filter((name) => !exported.has(name));
   if (missing.length > 0) throw new Error(`training kernels: the module lacks the functions ${missing.join(", ")}`);
 }

@@ -33,7 +33,9 @@ export function makeMatMul(module: WebAssembly.Module, kernelName: KernelName) {
         (bias === undefined || (bias.dtype === "float32" && bias.shape.length === 1 && bias.shape[0] === n));
       if (!ours) return original(args as Parameters<KernelFunc>[0]);
       if (k !== kB) {
-        throw new Error(`${kernelName} (wasm): inner dimensions differ: a [${a.shape.join(", ")}]${transposeA ? "ᵀ" : ""} · b [${b.shape.join(", ")}]${transposeB ? "ᵀ" : ""}`);
+        throw new Error(
+          `${kernelName} (wasm): inner dimensions differ: a [${a.shape.join(", ")}]${transposeA ? "ᵀ" : ""} · b [${b.shape.join(", ")}]${transposeB ? "ᵀ" : ""}`,
+        );
       }
       const backend = asWasmBackend(args.backend);
       const kernels = kernelsOnHeap(module, args.backend);

@@ -58,7 +58,8 @@ export function makeMaxPool(tf: TF, module: WebAssembly.Module) {
       const backend = asWasmBackend(rawBackend);
       const y = backend.makeOutput([info.batchSize, info.outHeight, info.outWidth, info.outChannels], "float32");
       const kernels = kernelsOnHeap(module, rawBackend);
-      if (isPlain2x2(info)) kernels.maxPool2x2(heapOffset(backend, x, "x"), heapOffset(backend, y, "y"), info.batchSize, info.inHeight, info.inWidth, info.inChannels);
+      if (isPlain2x2(info))
+        kernels.maxPool2x2(heapOffset(backend, x, "x"), heapOffset(backend, y, "y"), info.batchSize, info.inHeight, info.inWidth, info.inChannels);
       else kernels.maxPool(heapOffset(backend, x, "x"), heapOffset(backend, y, "y"), ...geometry(info));
       return y;
     };

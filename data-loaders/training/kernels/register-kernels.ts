@@ -12,7 +12,19 @@ import { makeSum } from "./sum.js";
 import { replaceWasmKernel } from "./wasm-kernel-access.js";
 
 /** The wasm kernels we replace or add. */
-export const TRAINING_KERNEL_NAMES = ["Conv2D", "FusedConv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput", "MaxPool", "MaxPoolGrad", "BatchMatMul", "_FusedMatMul", "Sum", "Identity", "Cast"] as const;
+export const TRAINING_KERNEL_NAMES = [
+  "Conv2D",
+  "FusedConv2D",
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "MaxPool",
+  "MaxPoolGrad",
+  "BatchMatMul",
+  "_FusedMatMul",
+  "Sum",
+  "Identity",
+  "Cast",
+] as const;
 
 /** Compiles the kernels if needed (offline; see build-kernels.ts) and registers them for wasm. */
 export async function registerTrainingKernels(tf: TF): Promise<void> {

@@ -53,7 +53,11 @@ export type KernelArgs = { inputs: Record<string, TensorInfo | undefined>; backe
  * Puts `make(original)` in place of the wasm kernel `kernelName` (idempotent). `original` is
  * tfjs-backend-wasm's own kernel, for the cases ours leaves to it; undefined where wasm has none.
  */
-export function replaceWasmKernel(tf: TF, kernelName: string, make: (original: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo | TensorInfo[]): void {
+export function replaceWasmKernel(
+  tf: TF,
+  kernelName: string,
+  make: (original: KernelFunc | undefined) => (args: KernelArgs) => TensorInfo | TensorInfo[],
+): void {
   const existing = tf.getKernel(kernelName, "wasm") as (KernelConfig & { [OUR_KERNEL]?: true }) | undefined;
   if (existing?.[OUR_KERNEL]) return;
   if (existing !== undefined) tf.unregisterKernel(kernelName, "wasm");

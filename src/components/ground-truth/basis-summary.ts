@@ -57,11 +57,21 @@ export function basisRows(layer: GroundTruthLayer, threshold: number): Record<st
 /** Each basis's median score (dots), each SAE's controls' medians (ticks; the random dictionary's seeds as a bar). */
 export function basisChart(layer: GroundTruthLayer, options: { width?: number } = {}): SVGSVGElement | HTMLElement {
   const width = resolveWidth(options.width, "basisChart");
-  const rows = layer.bases.map((b) => ({ basis: basisLabel(b), median: b.summary.medianScore, status: b.failure ? "failed training" : b.kind === "sae" ? "SAE" : "layer basis" }));
+  const rows = layer.bases.map((b) => ({
+    basis: basisLabel(b),
+    median: b.summary.medianScore,
+    status: b.failure ? "failed training" : b.kind === "sae" ? "SAE" : "layer basis",
+  }));
   const controls = layer.bases.flatMap((b) =>
     b.controls
       ? [
-          { basis: basisLabel(b), control: "random dictionary", median: b.controls.randomDictionary.comparison.controlMedian, min: b.controls.randomDictionary.comparison.controlSpread.min, max: b.controls.randomDictionary.comparison.controlSpread.max },
+          {
+            basis: basisLabel(b),
+            control: "random dictionary",
+            median: b.controls.randomDictionary.comparison.controlMedian,
+            min: b.controls.randomDictionary.comparison.controlSpread.min,
+            max: b.controls.randomDictionary.comparison.controlSpread.max,
+          },
           { basis: basisLabel(b), control: "thresholded neurons", median: b.controls.thresholdedNeurons.comparison.controlMedian, min: NaN, max: NaN },
         ]
       : [],
@@ -76,7 +86,10 @@ export function basisChart(layer: GroundTruthLayer, options: { width?: number } 
     y: { label: null, domain: order },
     color: { legend: true, scheme: CATEGORICAL_SCHEME, domain: ["layer basis", "SAE", "failed training", "random dictionary", "thresholded neurons"] },
     marks: [
-      Plot.ruleY(controls.filter((c) => Number.isFinite(c.min)), { y: "basis", x1: "min", x2: "max", stroke: "control", strokeWidth: 3, strokeOpacity: 0.5 }),
+      Plot.ruleY(
+        controls.filter((c) => Number.isFinite(c.min)),
+        { y: "basis", x1: "min", x2: "max", stroke: "control", strokeWidth: 3, strokeOpacity: 0.5 },
+      ),
       Plot.tickX(controls, { y: "basis", x: "median", stroke: "control", strokeWidth: 2 }),
       Plot.dot(rows, { y: "basis", x: "median", fill: "status", r: 4, tip: true }),
     ],
@@ -97,11 +110,20 @@ export function groundTruthReading(file: GroundTruthFile, layer: GroundTruthLaye
   const thresholded = (b: BasisReport) => comparisonOf(layer, b, "thresholdedNeurons");
   const above = (c: ControlComparison | null) => c !== null && c.beyondNoise && c.margin > 0;
   const winners = trained.filter((b) => above(random(b)) && above(thresholded(b)));
-  const belowRandom = trained.filter((b) => { const c = random(b); return c !== null && c.beyondNoise && c.margin < 0; });
-  const withinRandom = trained.filter((b) => { const c = random(b); return c !== null && !c.beyondNoise; });
+  const belowRandom = trained.filter((b) => {
+    const c = random(b);
+    return c !== null && c.beyondNoise && c.margin < 0;
+  });
+  const withinRandom = trained.filter((b) => {
+    const c = random(b);
+    return c !== null && !c.beyondNoise;
+  });
   const best = [...trained].sort((a, b) => (random(b)?.margin ?? -Infinity) - (random(a)?.margin ?? -Infinity))[0];
   const parts: string[] = [];
-  if (neurons) parts.push(`On ${layerName}, the ${neurons.units} neurons have a median best-explanation score of ${f2(neurons.summary.medianScore)}, and ${pct(neurons.summary.shareExplained)} of them reach ${file.setup.threshold}.`);
+  if (neurons)
+    parts.push(
+      `On ${layerName}, the ${neurons.units} neurons have a median best-explanation score of ${f2(neurons.summary.medianScore)}, and ${pct(neurons.summary.shareExplained)} of them reach ${file.setup.threshold}.`,
+    );
   parts.push(
     `Of the ${trained.length} SAEs that trained, ${winners.length === 0 ? "none scores above both of its" : `${winners.length} ${winners.length === 1 ? "scores" : "score"} above both of ${winners.length === 1 ? "its" : "their"}`} sparsity-matched controls by more than the noise (the controls' spread, and the seeds' where the SAE was trained again)` +
       (winners.length > 0 ? ` (${list(winners.map((b) => b.id))})` : "") +
@@ -109,8 +131,12 @@ export function groundTruthReading(file: GroundTruthFile, layer: GroundTruthLaye
   );
   const bestRandom = best ? random(best) : null;
   const bestThresholded = best ? thresholded(best) : null;
-  if (best && bestRandom && bestThresholded) parts.push(`The largest margin over the random dictionary is ${best.id}'s: ${marginPhrase(bestRandom, { control: "random dictionary" })}, and ${marginPhrase(bestThresholded, { control: "thresholded neurons" })}.`);
-  if (failed.length > 0) parts.push(`${list(failed.map((b) => `${b.id} (${b.failure})`))} failed to train and ${failed.length === 1 ? "is" : "are"} left out of this reading.`);
+  if (best && bestRandom && bestThresholded)
+    parts.push(
+      `The largest margin over the random dictionary is ${best.id}'s: ${marginPhrase(bestRandom, { control: "random dictionary" })}, and ${marginPhrase(bestThresholded, { control: "thresholded neurons" })}.`,
+    );
+  if (failed.length > 0)
+    parts.push(`${list(failed.map((b) => `${b.id} (${b.failure})`))} failed to train and ${failed.length === 1 ? "is" : "are"} left out of this reading.`);
   p.textContent = parts.join(" ");
   return p;
 }

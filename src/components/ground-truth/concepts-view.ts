@@ -24,16 +24,28 @@ export function conceptMeanRows(table: ConceptTable, names: readonly string[], c
   return byClass.map((rows, c) => ({
     Class: classNames[c],
     Images: rows.length,
-    ...Object.fromEntries(names.map((name) => [name, name === "slant" ? `${((meanOf(table.columns[name], rows) * 180) / Math.PI).toFixed(1)}°` : meanOf(table.columns[name], rows).toFixed(2)])),
+    ...Object.fromEntries(
+      names.map((name) => [
+        name,
+        name === "slant" ? `${((meanOf(table.columns[name], rows) * 180) / Math.PI).toFixed(1)}°` : meanOf(table.columns[name], rows).toFixed(2),
+      ]),
+    ),
   }));
 }
 
 /** A box per class of one concept's values. */
-export function conceptByClassChart(table: ConceptTable, name: string, classNames: readonly string[], options: { width?: number } = {}): SVGSVGElement | HTMLElement {
+export function conceptByClassChart(
+  table: ConceptTable,
+  name: string,
+  classNames: readonly string[],
+  options: { width?: number } = {},
+): SVGSVGElement | HTMLElement {
   const values = table.columns[name];
   if (!values) throw new Error(`conceptByClassChart: no concept "${name}"`);
   const scale = name === "slant" ? 180 / Math.PI : 1;
-  const data = Array.from({ length: table.count }, (_, r) => ({ value: values[r] * scale, class: classNames[table.labels[r]] })).filter((d) => Number.isFinite(d.value));
+  const data = Array.from({ length: table.count }, (_, r) => ({ value: values[r] * scale, class: classNames[table.labels[r]] })).filter((d) =>
+    Number.isFinite(d.value),
+  );
   const plot = Plot.plot({
     width: resolveWidth(options.width, "conceptByClassChart"),
     height: 40 + 22 * classNames.length,
@@ -49,7 +61,9 @@ export function conceptByClassChart(table: ConceptTable, name: string, className
 export function conceptExtremes(images: Uint8Array, table: ConceptTable, name: string, count = 8): { lowest: HTMLElement; highest: HTMLElement } {
   const values = table.columns[name];
   if (!values) throw new Error(`conceptExtremes: no concept "${name}"`);
-  const order = Array.from({ length: table.count }, (_, r) => r).filter((r) => Number.isFinite(values[r])).sort((a, b) => values[a] - values[b] || a - b);
+  const order = Array.from({ length: table.count }, (_, r) => r)
+    .filter((r) => Number.isFinite(values[r]))
+    .sort((a, b) => values[a] - values[b] || a - b);
   const format = (v: number) => (name === "slant" ? `${((v * 180) / Math.PI).toFixed(0)}°` : Number.isInteger(v) ? String(v) : v.toFixed(1));
   const grid = (indices: number[]) => digitGrid(images, table.labels, indices, { caption: (i) => `#${i}: ${format(values[i])}` });
   return { lowest: grid(order.slice(0, count)), highest: grid(order.slice(-count).reverse()) };

@@ -25,7 +25,10 @@ export function sparseProbingChart(layer: GroundTruthLayer, options: { width?: n
     y: { label: "↑ mean test F1", domain: [0, 1] },
     fx: { label: null },
     color: { legend: true, scheme: CATEGORICAL_SCHEME },
-    marks: [Plot.line(data, { x: "k", y: "f1", stroke: "basis", fx: "target" }), Plot.dot(data, { x: "k", y: "f1", fill: "basis", fx: "target", r: 3, tip: true })],
+    marks: [
+      Plot.line(data, { x: "k", y: "f1", stroke: "basis", fx: "target" }),
+      Plot.dot(data, { x: "k", y: "f1", fill: "basis", fx: "target", r: 3, tip: true }),
+    ],
   });
   return setTestId(plot as SVGSVGElement, "sparse-probing-chart");
 }

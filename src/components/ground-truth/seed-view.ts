@@ -15,7 +15,10 @@ export function seedRows(layer: GroundTruthLayer): Record<string, unknown>[] {
       Seeds: s.runs.map((r) => r.seed).join(", "),
       "Variance explained": formatSpread(spreadOf(s, (r) => r.fractionVarianceExplained)),
       L0: formatSpread(spreadOf(s, (r) => r.l0)),
-      Dead: formatSpread(spreadOf(s, (r) => r.dead), 1),
+      Dead: formatSpread(
+        spreadOf(s, (r) => r.dead),
+        1,
+      ),
       "Median score": formatSpread(spreadOf(s, (r) => r.medianScore)),
       Explained: formatSpread(spreadOf(s, (r) => r.shareExplained)),
       "Decoder PW-MCC": formatSpread(seedSpread(s.stability)),
@@ -45,8 +48,12 @@ export function seedReading(layer: GroundTruthLayer, layerName: string): HTMLEle
   const failedRuns = layer.seeds.flatMap((s) => s.runs.filter((r) => r.failure).map((r) => `${s.id} seed ${r.seed}`));
   const parts = [
     `Over ${top.study.runs.length} seeds, ${top.study.id} has the highest median best-explanation score on ${layerName} (${formatSpread(top.score)}, mean ± sd).`,
-    beaten.length ? `It is above ${beaten.length} of the other ${rest.length} SAEs by more than the seeds' noise (2·√(sd₁² + sd₂²));` : `It is above none of the other ${rest.length} by more than the seeds' noise (2·√(sd₁² + sd₂²));`,
-    tied.length ? `against ${tied.map((r) => `${r.study.id} (${formatSpread(r.score)})`).join(", ")} the difference is within seed noise.` : "no SAE is within seed noise of it.",
+    beaten.length
+      ? `It is above ${beaten.length} of the other ${rest.length} SAEs by more than the seeds' noise (2·√(sd₁² + sd₂²));`
+      : `It is above none of the other ${rest.length} by more than the seeds' noise (2·√(sd₁² + sd₂²));`,
+    tied.length
+      ? `against ${tied.map((r) => `${r.study.id} (${formatSpread(r.score)})`).join(", ")} the difference is within seed noise.`
+      : "no SAE is within seed noise of it.",
     `Decoders of different seeds match with a PW-MCC of ${formatSpread(stability)} over all these SAEs (1 = the same dictionary up to order and sign).`,
   ];
   if (failedRuns.length) parts.push(`Runs whose training failed are left out: ${failedRuns.join(", ")}.`);

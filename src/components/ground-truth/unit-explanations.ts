@@ -4,7 +4,9 @@ import type { BasisReport } from "../../lib/ground-truth/basis-report.js";
 import { explanationLabel } from "./explanation-label.js";
 
 export function unitRows(basis: BasisReport, classNames: readonly string[], limit = 24): Record<string, unknown>[] {
-  const order = basis.unitRows.map((row, unit) => ({ row, unit })).sort((a, b) => (Number.isNaN(b.row.score) ? -1 : b.row.score) - (Number.isNaN(a.row.score) ? -1 : a.row.score));
+  const order = basis.unitRows
+    .map((row, unit) => ({ row, unit }))
+    .sort((a, b) => (Number.isNaN(b.row.score) ? -1 : b.row.score) - (Number.isNaN(a.row.score) ? -1 : a.row.score));
   return order.slice(0, limit).map(({ row, unit }) => ({
     Unit: unit,
     "Best explanation": explanationLabel(row, classNames),

@@ -28,7 +28,8 @@ export interface BuildRun {
 /** Checks the parsed run.json enough to render it; throws naming the file. */
 export function checkBuildRun(value: unknown, source: string): BuildRun {
   const run = value as Partial<BuildRun> | null;
-  if (!run || !Array.isArray(run.rows) || !run.control || !run.spec) throw new Error(`${source}: expected the build's planted run (spec, rows, control), found ${JSON.stringify(value)?.slice(0, 80)}`);
+  if (!run || !Array.isArray(run.rows) || !run.control || !run.spec)
+    throw new Error(`${source}: expected the build's planted run (spec, rows, control), found ${JSON.stringify(value)?.slice(0, 80)}`);
   return run as BuildRun;
 }
 

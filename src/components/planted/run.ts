@@ -154,7 +154,11 @@ export async function* runPlantedBenchmark(
     const architecture = architectures[index];
     const config = saeConfig(plantedSaeConfig(data, architecture, steps));
     let value: LiveResult | null = null;
-    for await (const step of workerProgress<SaeWorkerApi, LiveProgress, LiveResult>(workerUrl, (api, onProgress) => api.train(activations, config, backend, wasmPaths, onProgress), invalidation)) {
+    for await (const step of workerProgress<SaeWorkerApi, LiveProgress, LiveResult>(
+      workerUrl,
+      (api, onProgress) => api.train(activations, config, backend, wasmPaths, onProgress),
+      invalidation,
+    )) {
       if (step.state === "error") return yield { state: "error", error: `Training ${architecture}: ${step.error}` };
       if (step.state === "progress") yield progress("training", index, step.progress);
       else value = step.value;
@@ -174,7 +178,13 @@ export async function* runPlantedBenchmark(
   }
   if (cancelled) return;
   const [control, ...sae] = scored;
-  const rows: PlantedResultRow[] = sae.map((row, i) => ({ ...row, architecture: trained[i].architecture, seconds: trained[i].value.seconds, backend: trained[i].value.backend, weights: trained[i].value.weights }));
+  const rows: PlantedResultRow[] = sae.map((row, i) => ({
+    ...row,
+    architecture: trained[i].architecture,
+    seconds: trained[i].value.seconds,
+    backend: trained[i].value.backend,
+    weights: trained[i].value.weights,
+  }));
   const files = plantedRunFiles(
     data,
     rows.map((r) => ({ architecture: r.architecture, decoder: { rows: r.weights.dSae, cols: r.weights.dIn, data: r.weights.W_dec } })),

@@ -68,7 +68,19 @@ export function plantedResultsView(step: PlantedStep, options: PlantedResultsOpt
   return box;
 }
 
-const COLUMNS = ["architecture", "MCC", "mean max |cos|", "coverage", "firing F1", "precision", "recall", "L0", "dead", "label-style score", "seconds"] as const;
+const COLUMNS = [
+  "architecture",
+  "MCC",
+  "mean max |cos|",
+  "coverage",
+  "firing F1",
+  "precision",
+  "recall",
+  "L0",
+  "dead",
+  "label-style score",
+  "seconds",
+] as const;
 
 function resultsTable(result: PlantedResult): HTMLTableElement {
   const table = document.createElement("table");
@@ -80,7 +92,10 @@ function resultsTable(result: PlantedResult): HTMLTableElement {
     head.append(th);
   }
   const body = table.createTBody();
-  const rows = [...result.rows.map((r) => ({ row: r, name: r.architecture, seconds: r.seconds.toFixed(1) })), { row: result.control, name: "random", seconds: "" }];
+  const rows = [
+    ...result.rows.map((r) => ({ row: r, name: r.architecture, seconds: r.seconds.toFixed(1) })),
+    { row: result.control, name: "random", seconds: "" },
+  ];
   for (const { row, name, seconds } of rows) {
     const tr = body.insertRow();
     tr.dataset.testid = `planted-row-${name}`;
@@ -125,7 +140,10 @@ function resultsCharts(result: PlantedResult, width: number): Element {
       Plot.text([control.mcc], { x: (d: number) => d, frameAnchor: "top", dy: 2, dx: 4, textAnchor: "start", text: () => `random ${f2(control.mcc)}` }),
     ],
   }) as Element;
-  const points = [...rows.map((r) => ({ ...r, kind: "SAE" })), { architecture: "random", mcc: control.mcc, label: control.labelScore, f1: control.f1, kind: "control" }];
+  const points = [
+    ...rows.map((r) => ({ ...r, kind: "SAE" })),
+    { architecture: "random", mcc: control.mcc, label: control.labelScore, f1: control.f1, kind: "control" },
+  ];
   const scatter = Plot.plot({
     width: chartWidth,
     height: 240,
@@ -134,8 +152,22 @@ function resultsCharts(result: PlantedResult, width: number): Element {
     y: { label: "label-style score", domain: [0, 1] },
     color: { scheme: CATEGORICAL_SCHEME, domain: [...rows.map((r) => r.architecture), "random"] },
     marks: [
-      Plot.dot(points.filter((p) => Number.isFinite(p.label)), { x: "mcc", y: "label", fill: "architecture", r: 5, symbol: (p: { kind: string }) => (p.kind === "control" ? "times" : "circle"), stroke: "architecture", tip: true }),
-      Plot.text(points.filter((p) => Number.isFinite(p.label)), { x: "mcc", y: "label", text: "architecture", dx: 8, textAnchor: "start" }),
+      Plot.dot(
+        points.filter((p) => Number.isFinite(p.label)),
+        {
+          x: "mcc",
+          y: "label",
+          fill: "architecture",
+          r: 5,
+          symbol: (p: { kind: string }) => (p.kind === "control" ? "times" : "circle"),
+          stroke: "architecture",
+          tip: true,
+        },
+      ),
+      Plot.text(
+        points.filter((p) => Number.isFinite(p.label)),
+        { x: "mcc", y: "label", text: "architecture", dx: 8, textAnchor: "start" },
+      ),
     ],
   }) as Element;
   return setTestId(chartRow([setTestId(bars, "planted-chart-mcc"), setTestId(scatter, "planted-chart-scores")], 24), "planted-charts");

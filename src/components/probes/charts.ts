@@ -16,7 +16,13 @@ function family(input: ProbeInputResult): string {
 export function accuracyByLayerChart(file: ProbeFile, options: { width?: number } = {}): ChartElement {
   const width = resolveWidth(options.width, "accuracyByLayerChart");
   const points = file.layers.flatMap((layer) =>
-    layer.inputs.map((input) => ({ layer: layer.layer, input: inputTitle(input), family: family(input), basis: input.basis, accuracy: 100 * input.logistic.testAccuracy })),
+    layer.inputs.map((input) => ({
+      layer: layer.layer,
+      input: inputTitle(input),
+      family: family(input),
+      basis: input.basis,
+      accuracy: 100 * input.logistic.testAccuracy,
+    })),
   );
   const untrained = file.layers.map((layer) => ({ layer: layer.layer, accuracy: 100 * layer.randomInit.testAccuracy }));
   const chart = Plot.plot({
@@ -32,7 +38,15 @@ export function accuracyByLayerChart(file: ProbeFile, options: { width?: number 
       Plot.ruleX([100 * file.pixels.logistic.testAccuracy], { stroke: "currentColor", strokeDasharray: "4,3" }),
       Plot.text([100 * file.pixels.logistic.testAccuracy], { x: (d) => d, frameAnchor: "top", text: () => "pixels", dy: -2, textAnchor: "start", dx: 3 }),
       Plot.dot(untrained, { x: "accuracy", y: "layer", stroke: "gray", r: 5, symbol: "times" }),
-      Plot.dot(points, { x: "accuracy", y: "layer", stroke: "family", symbol: "basis", r: 4, tip: true, title: (d) => `${d.input}: ${d.accuracy.toFixed(2)}%` }),
+      Plot.dot(points, {
+        x: "accuracy",
+        y: "layer",
+        stroke: "family",
+        symbol: "basis",
+        r: 4,
+        tip: true,
+        title: (d) => `${d.input}: ${d.accuracy.toFixed(2)}%`,
+      }),
     ],
   });
   return setTestId(chart, "probe-layer-chart");
@@ -42,7 +56,9 @@ export function accuracyByLayerChart(file: ProbeFile, options: { width?: number 
 export function sparseProbeChart(layer: ProbeLayerResult, pixels: ProbeInputResult, options: { width?: number } = {}): ChartElement {
   const width = resolveWidth(options.width, "sparseProbeChart");
   const inputs = [...layer.inputs, pixels];
-  const points = inputs.flatMap((input) => (input.sparse ?? []).map(({ k, testAccuracy }) => ({ k, input: input === pixels ? "pixels" : inputTitle(input), accuracy: 100 * testAccuracy })));
+  const points = inputs.flatMap((input) =>
+    (input.sparse ?? []).map(({ k, testAccuracy }) => ({ k, input: input === pixels ? "pixels" : inputTitle(input), accuracy: 100 * testAccuracy })),
+  );
   const chart = Plot.plot({
     width,
     height: 320,
@@ -51,7 +67,14 @@ export function sparseProbeChart(layer: ProbeLayerResult, pixels: ProbeInputResu
     color: { legend: true, scheme: CATEGORICAL_SCHEME },
     marks: [
       Plot.ruleY([10], { stroke: "gray", strokeDasharray: "2,3" }),
-      Plot.line(points, { x: "k", y: "accuracy", stroke: "input", marker: "circle-stroke", tip: true, title: (d) => `${d.input}, k = ${d.k}: ${d.accuracy.toFixed(2)}%` }),
+      Plot.line(points, {
+        x: "k",
+        y: "accuracy",
+        stroke: "input",
+        marker: "circle-stroke",
+        tip: true,
+        title: (d) => `${d.input}, k = ${d.k}: ${d.accuracy.toFixed(2)}%`,
+      }),
     ],
   });
   return setTestId(chart, "probe-sparse-chart");
@@ -69,14 +92,25 @@ export function epochProbeChart(file: ProbeFile, options: { width?: number } = {
     color: { legend: true, scheme: CATEGORICAL_SCHEME },
     marks: [
       Plot.ruleY([100 * file.pixels.logistic.testAccuracy], { stroke: "currentColor", strokeDasharray: "4,3" }),
-      Plot.line(points, { x: "epoch", y: "accuracy", stroke: "layer", marker: "circle-stroke", tip: true, title: (d) => `${d.layer}, epoch ${d.epoch}: ${d.accuracy.toFixed(2)}%` }),
+      Plot.line(points, {
+        x: "epoch",
+        y: "accuracy",
+        stroke: "layer",
+        marker: "circle-stroke",
+        tip: true,
+        title: (d) => `${d.layer}, epoch ${d.epoch}: ${d.accuracy.toFixed(2)}%`,
+      }),
     ],
   });
   return setTestId(chart, "probe-epoch-chart");
 }
 
 /** The logistic probe's weights (on standardized inputs) as a class × column heatmap. */
-export function probeWeightsHeatmap(input: ProbeInputResult, classNames: readonly string[], options: { width?: number; weights?: ArrayLike<number> } = {}): ChartElement {
+export function probeWeightsHeatmap(
+  input: ProbeInputResult,
+  classNames: readonly string[],
+  options: { width?: number; weights?: ArrayLike<number> } = {},
+): ChartElement {
   const data = options.weights ?? input.weights;
   const cols = data.length / classNames.length;
   const chart = heatmap({

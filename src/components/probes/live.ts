@@ -74,7 +74,14 @@ export function cancellable(pause: () => Promise<void>, invalidation: Promise<un
   };
 }
 
-export async function liveFeatures(tf: TF, network: Network, source: ProbeInputSource, trainSample: ImageSet, testSet: ImageSet, options: { batchSize: number; pause: () => Promise<void> }): Promise<LiveFeatures> {
+export async function liveFeatures(
+  tf: TF,
+  network: Network,
+  source: ProbeInputSource,
+  trainSample: ImageSet,
+  testSet: ImageSet,
+  options: { batchSize: number; pause: () => Promise<void> },
+): Promise<LiveFeatures> {
   const started = performance.now();
   const train = await probeFeatures(tf, network, trainSample.images, trainSample.count, source, options);
   const test = await probeFeatures(tf, network, testSet.images, testSet.count, source, options);
@@ -93,9 +100,18 @@ export interface LiveProbe {
 }
 
 /** kernels: the compiled training kernels, to run the objective fused on WebAssembly (the page passes them on the wasm backend). */
-export async function trainLiveProbe(tf: TF, features: LiveFeatures, settings: { l2: number; k: number }, classes: number, pause: () => Promise<void>, kernels?: WebAssembly.Module): Promise<LiveProbe> {
+export async function trainLiveProbe(
+  tf: TF,
+  features: LiveFeatures,
+  settings: { l2: number; k: number },
+  classes: number,
+  pause: () => Promise<void>,
+  kernels?: WebAssembly.Module,
+): Promise<LiveProbe> {
   const all = features.train.cols === settings.k;
-  const columns = all ? Array.from({ length: settings.k }, (_, i) => i) : Array.from(rankFeatures(features.train, features.trainLabels, classes).subarray(0, settings.k));
+  const columns = all
+    ? Array.from({ length: settings.k }, (_, i) => i)
+    : Array.from(rankFeatures(features.train, features.trainLabels, classes).subarray(0, settings.k));
   const pick = (x: ActivationMatrix) => (all ? x : selectColumns(x, columns));
   const { probe, scores } = await logisticScores(
     tf,
@@ -107,7 +123,13 @@ export async function trainLiveProbe(tf: TF, features: LiveFeatures, settings: {
 }
 
 /** The live probe beside the build's: accuracies, time, its weights and per-class accuracy. */
-export function liveProbeView(live: LiveProbe, features: LiveFeatures, built: ProbeInputResult, classNames: readonly string[], options: { width?: number } = {}): HTMLElement {
+export function liveProbeView(
+  live: LiveProbe,
+  features: LiveFeatures,
+  built: ProbeInputResult,
+  classNames: readonly string[],
+  options: { width?: number } = {},
+): HTMLElement {
   const box = document.createElement("div");
   box.dataset.testid = "probe-live";
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;

@@ -5,7 +5,8 @@ import type { LogisticScores } from "../../lib/probes/probe-input.js";
 import { table } from "../report/table.js";
 
 const pct = (x: number | null | undefined, digits = 2) => (typeof x === "number" && Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : "–");
-const points = (x: number | null | undefined) => (typeof x === "number" && Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} pp` : "–");
+const points = (x: number | null | undefined) =>
+  typeof x === "number" && Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)} pp` : "–";
 
 /** L-BFGS's iterations and, when it ran out of them, that it did. */
 export function iterationsText(scores: Pick<LogisticScores, "iterations" | "stop">): string {
@@ -43,7 +44,10 @@ export function modelProbeTable(file: ProbeFile): HTMLElement {
   const rows = file.layers.map((layer) => {
     const byId = (id: string) => layer.inputs.find((input) => input.id === id);
     const saes = layer.inputs.filter((input) => input.sae !== null);
-    const best = saes.reduce<ProbeInputResult | null>((top, input) => (top === null || input.logistic.testAccuracy > top.logistic.testAccuracy ? input : top), null);
+    const best = saes.reduce<ProbeInputResult | null>(
+      (top, input) => (top === null || input.logistic.testAccuracy > top.logistic.testAccuracy ? input : top),
+      null,
+    );
     return {
       layer: layer.layer,
       width: layer.width,

@@ -34,12 +34,23 @@ export function resolveEpoch(epochs: readonly EpochUnits[], value: unknown): Epo
 
 export function classControl(ctx: ReportContext, options: { label: string; key: string; value?: number }): Control<number> {
   const choices = ctx.classNames.map((_, i) => i);
-  return selectControl({ label: options.label, options: choices, value: Math.min(options.value ?? 0, choices.length - 1), key: options.key, format: (i) => ctx.classNames[i] });
+  return selectControl({
+    label: options.label,
+    options: choices,
+    value: Math.min(options.value ?? 0, choices.length - 1),
+    key: options.key,
+    format: (i) => ctx.classNames[i],
+  });
 }
 
 export function layerControl(ctx: ReportContext, options: { label: string; key: string; which: "relu" | "hidden" | "all"; value?: string }): Control<string> {
   const choices = layerChoices(ctx, options.which);
-  return selectControl({ label: options.label, options: choices, value: options.value && choices.includes(options.value) ? options.value : choices[0], key: options.key });
+  return selectControl({
+    label: options.label,
+    options: choices,
+    value: options.value && choices.includes(options.value) ? options.value : choices[0],
+    key: options.key,
+  });
 }
 
 export interface LayerHistograms {
@@ -56,7 +67,14 @@ export interface LayerHistograms {
  * Every value of one layer (all units and positions) at one epoch on the evaluation sample, and
  * on its images of one class, binned on one range for all epochs so the slider compares like with like.
  */
-export async function activationHistograms(ctx: ReportContext, epochs: EpochUnits[], sample: EvaluationSample, epoch: EpochUnits, layer: string, classIndex: number): Promise<LayerHistograms> {
+export async function activationHistograms(
+  ctx: ReportContext,
+  epochs: EpochUnits[],
+  sample: EvaluationSample,
+  epoch: EpochUnits,
+  layer: string,
+  classIndex: number,
+): Promise<LayerHistograms> {
   const [min, max] = valueRange(epochs, layer);
   const network = ctx.model.epochs.find((e) => e.epoch === epoch.epoch)!.network;
   const bins = { bins: 40, min, max };
@@ -66,7 +84,8 @@ export async function activationHistograms(ctx: ReportContext, epochs: EpochUnit
   rows.forEach((row, i) => classImages.set(sample.images.subarray(row * pixels, (row + 1) * pixels), i * pixels));
   const options = { betweenBatches: ctx.pause, batchSize: ctx.batchSize };
   const all = await valueHistogram(ctx.tf, network, sample.images, sample.labels.length, layer, bins, options);
-  const ofClass = rows.length > 0 ? await valueHistogram(ctx.tf, network, classImages, rows.length, layer, bins, options) : { edges: all.edges, counts: new Uint32Array(40) };
+  const ofClass =
+    rows.length > 0 ? await valueHistogram(ctx.tf, network, classImages, rows.length, layer, bins, options) : { edges: all.edges, counts: new Uint32Array(40) };
   return { layer, epoch: epoch.epoch, classIndex, images: sample.labels.length, classImages: rows.length, all, ofClass };
 }
 
@@ -104,7 +123,14 @@ export function deadUnitsTable(ctx: ReportContext, final: FinalUnits): Element {
 const unitLabels = (n: number) => Array.from({ length: n }, (_, i) => String(i));
 
 /** Mean activation per class and unit at one epoch, and each unit's mean over all epochs. */
-export function classUnitHeatmaps(ctx: ReportContext, epochs: EpochUnits[], sample: EvaluationSample, epoch: EpochUnits, layer: string, { width }: Sized): Element {
+export function classUnitHeatmaps(
+  ctx: ReportContext,
+  epochs: EpochUnits[],
+  sample: EvaluationSample,
+  epoch: EpochUnits,
+  layer: string,
+  { width }: Sized,
+): Element {
   if (layer === LOGITS) throw new Error("classUnitHeatmaps: choose a hidden layer");
   const means = classMeans(epoch.layers[layer].mean, sample.labels, ctx.classNames.length);
   const drift = unitMeanByEpoch(epochs, layer);

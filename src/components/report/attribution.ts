@@ -18,7 +18,12 @@ export interface AttributionControls {
 export function attributionControls(ctx: ReportContext): AttributionControls {
   return {
     image: textControl({ label: "Test image #", value: "0", numeric: true, key: "attr-image" }),
-    layer: layerControl(ctx, { label: "Attribution layer", key: "attr-layer", which: "all", value: ctx.model.network.layers.find((l) => l.kind === "relu")?.name }),
+    layer: layerControl(ctx, {
+      label: "Attribution layer",
+      key: "attr-layer",
+      which: "all",
+      value: ctx.model.network.layers.find((l) => l.kind === "relu")?.name,
+    }),
     unit: textControl({ label: "Unit", value: "0", numeric: true, key: "attr-unit" }),
   };
 }
@@ -64,7 +69,10 @@ export function attributionSection(ctx: ReportContext, result: Attribution | { e
   box.style.cssText = "display:flex;flex-wrap:wrap;gap:1.5rem";
   box.dataset.testid = "attribution";
   box.append(
-    figure(digitCanvas(result.image, { ...size, max: 1 }), `test #${result.index}, class ${classNames[testSet.labels[result.index]]}; ${result.layer}[${result.unit}] = ${result.activation.toFixed(3)}`),
+    figure(
+      digitCanvas(result.image, { ...size, max: 1 }),
+      `test #${result.index}, class ${classNames[testSet.labels[result.index]]}; ${result.layer}[${result.unit}] = ${result.activation.toFixed(3)}`,
+    ),
     figure(digitCanvas(result.gradient, { ...size, colors: "diverging" }), "saliency"),
     figure(digitCanvas(result.gradientTimesInput, { ...size, colors: "diverging" }), "gradient × input"),
     figure(digitCanvas(result.onePixel, { ...size, colors: "diverging" }), "one-pixel map"),

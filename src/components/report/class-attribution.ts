@@ -52,7 +52,13 @@ export interface ClassAttribution {
 }
 
 /** The drawn digit when there is one, else the chosen test image; then all five maps for the class. */
-export async function computeClassAttribution(ctx: ReportContext, index: unknown, drawing: DrawingValue | null, classIndex: number, camLayer: string | null): Promise<ClassAttribution | { error: string }> {
+export async function computeClassAttribution(
+  ctx: ReportContext,
+  index: unknown,
+  drawing: DrawingValue | null,
+  classIndex: number,
+  camLayer: string | null,
+): Promise<ClassAttribution | { error: string }> {
   const { testSet, tf } = ctx;
   const network = ctx.model.network;
   let image = drawing ? preprocessDrawing(drawing.gray, drawing.width, drawing.height) : null;
@@ -70,7 +76,17 @@ export async function computeClassAttribution(ctx: ReportContext, index: unknown
   const occluded = await occlusion(tf, network, image, classIndex, ATTRIBUTION_SETTINGS.occlusion);
   await ctx.pause();
   const shap = await kernelShap(tf, network, image, classIndex, ATTRIBUTION_SETTINGS.shap);
-  return { source, image, classIndex, gradient: gradients.gradient, gradientTimesInput: gradients.gradientTimesInput, logit: gradients.activation, cam, occlusion: occluded, shap };
+  return {
+    source,
+    image,
+    classIndex,
+    gradient: gradients.gradient,
+    gradientTimesInput: gradients.gradientTimesInput,
+    logit: gradients.activation,
+    cam,
+    occlusion: occluded,
+    shap,
+  };
 }
 
 export function classAttributionSection(ctx: ReportContext, result: ClassAttribution | { error: string }): Element {
@@ -98,7 +114,10 @@ export function classAttributionSection(ctx: ReportContext, result: ClassAttribu
     figure(digitCanvas(result.gradient, { ...size, colors: "diverging" }), "saliency"),
     figure(digitCanvas(result.gradientTimesInput, { ...size, colors: "diverging" }), "gradient × input"),
     result.cam
-      ? figure(digitCanvas(result.cam.upsampled, { ...size, max: Math.max(...result.cam.upsampled) || 1 }), `Grad-CAM on ${result.cam.layer} (${result.cam.height}×${result.cam.width}, resized)`)
+      ? figure(
+          digitCanvas(result.cam.upsampled, { ...size, max: Math.max(...result.cam.upsampled) || 1 }),
+          `Grad-CAM on ${result.cam.layer} (${result.cam.height}×${result.cam.width}, resized)`,
+        )
       : figure(digitCanvas(new Float32Array(side * side), { ...size, max: 1 }), "Grad-CAM: this model has no convolutional layer"),
     figure(digitCanvas(result.occlusion.map, { ...size, colors: "diverging" }), "occlusion: drop of the logit"),
     figure(digitCanvas(result.shap.map, { ...size, colors: "diverging" }), `KernelSHAP (sum ${(result.shap.full - result.shap.empty).toFixed(2)})`),

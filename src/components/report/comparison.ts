@@ -21,7 +21,10 @@ export interface ComparedModel {
 export async function loadComparison(files: Record<string, ModelAttachments>, entries: readonly ModelEntry[]): Promise<ComparedModel[]> {
   return Promise.all(
     entries.map(async (entry) => {
-      const [summary, record] = await Promise.all([files[entry.name].summary.json() as Promise<ModelSummary>, files[entry.name].history.json() as Promise<TrainingRecord>]);
+      const [summary, record] = await Promise.all([
+        files[entry.name].summary.json() as Promise<ModelSummary>,
+        files[entry.name].history.json() as Promise<TrainingRecord>,
+      ]);
       return { entry, summary, record, history: record.history };
     }),
   );
@@ -86,7 +89,19 @@ export function gapChart(models: readonly ComparedModel[], options: { width?: nu
     x: { label: "epoch", tickFormat: "d" },
     y: { label: "train − test accuracy (percentage points)", grid: true, transform: (v: number) => 100 * v },
     color: { legend: true, scheme: CATEGORICAL_SCHEME },
-    marks: [Plot.ruleY([0]), Plot.line(data, { x: "epoch", y: "gap", stroke: "model", strokeWidth: 1.5 }), Plot.tip(data, Plot.pointer({ x: "epoch", y: "gap", stroke: "model", title: (d: { model: string; epoch: number; gap: number }) => `${d.model}, epoch ${d.epoch}: ${pct(d.gap)}` }))],
+    marks: [
+      Plot.ruleY([0]),
+      Plot.line(data, { x: "epoch", y: "gap", stroke: "model", strokeWidth: 1.5 }),
+      Plot.tip(
+        data,
+        Plot.pointer({
+          x: "epoch",
+          y: "gap",
+          stroke: "model",
+          title: (d: { model: string; epoch: number; gap: number }) => `${d.model}, epoch ${d.epoch}: ${pct(d.gap)}`,
+        }),
+      ),
+    ],
   });
   return setTestId(chart, "gap-chart");
 }
@@ -114,7 +129,14 @@ export function selectivityDistributionChart(models: readonly ComparedModel[], o
     facet: { data, y: "layer" },
     marks: [
       Plot.axisY({ textOverflow: "ellipsis", lineWidth }),
-      Plot.dot(data, { x: "s", y: "model", r: 2.5, fill: "model", fillOpacity: 0.6, title: (d: { model: string; layer: string; unit: number; s: number }) => `${d.model}, ${d.layer} unit ${d.unit}: S = ${d.s.toFixed(2)}` }),
+      Plot.dot(data, {
+        x: "s",
+        y: "model",
+        r: 2.5,
+        fill: "model",
+        fillOpacity: 0.6,
+        title: (d: { model: string; layer: string; unit: number; s: number }) => `${d.model}, ${d.layer} unit ${d.unit}: S = ${d.s.toFixed(2)}`,
+      }),
       Plot.tickX(data, Plot.groupY({ x: "median" }, { x: "s", y: "model", stroke: "black", strokeWidth: 2 })),
     ],
   });

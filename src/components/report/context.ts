@@ -68,7 +68,10 @@ export function evaluationSample(ctx: ReportContext, size = 2000, seed = 5): Eva
 export async function activationsOverTraining(ctx: ReportContext, sample: EvaluationSample): Promise<EpochUnits[]> {
   const result: EpochUnits[] = [];
   for (const { epoch, network } of ctx.model.epochs) {
-    result.push({ epoch, layers: await networkUnits(ctx.tf, network, sample.images, sample.labels.length, { betweenBatches: ctx.pause, batchSize: ctx.batchSize }) });
+    result.push({
+      epoch,
+      layers: await networkUnits(ctx.tf, network, sample.images, sample.labels.length, { betweenBatches: ctx.pause, batchSize: ctx.batchSize }),
+    });
     await ctx.pause();
   }
   return result;

@@ -66,7 +66,13 @@ export function pcaAndTsne(ctx: ReportContext, final: FinalUnits, { width }: { w
       { width: size },
     ),
   ];
-  if (file) charts.push(embeddingScatter({ points: requireArray(file, "embedding", "float32", "tsne.bin").data, labels, classNames, title: `t-SNE of ${layer}` }, { width: size }));
+  if (file)
+    charts.push(
+      embeddingScatter(
+        { points: requireArray(file, "embedding", "float32", "tsne.bin").data, labels, classNames, title: `t-SNE of ${layer}` },
+        { width: size },
+      ),
+    );
   return { layer, indices, figure: row(charts), tsne: file ? file.meta : null };
 }
 
@@ -93,7 +99,13 @@ export type UmapStep =
  * A seeded UMAP of `size` test images in the embedding layer, run in a worker: yields progress,
  * then the map; a change of inputs (invalidation) terminates the worker.
  */
-export async function* umapRun(ctx: ReportContext, final: FinalUnits, workerUrl: string, values: { neighbors: unknown; minDist: unknown; size: number }, invalidation: Promise<unknown>): AsyncGenerator<UmapStep> {
+export async function* umapRun(
+  ctx: ReportContext,
+  final: FinalUnits,
+  workerUrl: string,
+  values: { neighbors: unknown; minDist: unknown; size: number },
+  invalidation: Promise<unknown>,
+): AsyncGenerator<UmapStep> {
   const neighbors = checkNumberInput(values.neighbors, { label: "n_neighbors", min: 2, max: 100, integer: true });
   const minDist = checkNumberInput(values.minDist, { label: "min_dist", min: 0, max: 1 });
   const problem = neighbors.error ?? minDist.error;
@@ -122,12 +134,19 @@ export function umapFigure(ctx: ReportContext, step: UmapStep, size: number, { w
   if (!step.done) {
     const p = document.createElement("p");
     p.dataset.testid = "umap-progress";
-    p.textContent = step.epochs ? `UMAP on ${count(size)} images: optimising, epoch ${step.epoch} of ${step.epochs}…` : `UMAP on ${count(size)} images: finding neighbours…`;
+    p.textContent = step.epochs
+      ? `UMAP on ${count(size)} images: optimising, epoch ${step.epoch} of ${step.epochs}…`
+      : `UMAP on ${count(size)} images: finding neighbours…`;
     return p;
   }
   const [neighbors, minDist] = step.key.split("/");
   const figure = embeddingScatter(
-    { points: step.embedding, labels: step.labels, classNames: ctx.classNames, title: `UMAP of ${embeddingLayer(ctx)}: n_neighbors ${neighbors}, min_dist ${minDist}, ${count(size)} images (${step.seconds.toFixed(1)} s)` },
+    {
+      points: step.embedding,
+      labels: step.labels,
+      classNames: ctx.classNames,
+      title: `UMAP of ${embeddingLayer(ctx)}: n_neighbors ${neighbors}, min_dist ${minDist}, ${count(size)} images (${step.seconds.toFixed(1)} s)`,
+    },
     { width: Math.min(width, 640) },
   );
   figure.dataset.umapKey = step.key;
@@ -149,7 +168,16 @@ export function subspaceInputs(ctx: ReportContext, final: FinalUnits, layer: str
   const rows = sampleIndices(testSet.count, Math.min(sampleSize, testSet.count), mulberry32(23));
   const units = final[layer].mean;
   const ranked = topUnitsPerClass(selectivity(units, testSet.labels, classNames.length), units.cols)[classIndex].units;
-  return { layer, classIndex, matrix: selectRows(units, rows), labels: oneVsRest(Uint8Array.from(rows, (i) => testSet.labels[i]), classIndex), ranked };
+  return {
+    layer,
+    classIndex,
+    matrix: selectRows(units, rows),
+    labels: oneVsRest(
+      Uint8Array.from(rows, (i) => testSet.labels[i]),
+      classIndex,
+    ),
+    ranked,
+  };
 }
 
 export type SilhouetteRows = Awaited<ReturnType<EmbeddingWorkerApi["silhouetteByK"]>>;
@@ -159,7 +187,11 @@ export function silhouettesByK(inputs: SubspaceInputs, workerUrl: string, invali
   const subsets = inputs.matrix.cols * 6;
   return announce(
     `Computing silhouettes of about ${subsets} unit subsets of ${inputs.layer} on ${count(inputs.matrix.rows)} images…`,
-    workerTask<EmbeddingWorkerApi, SilhouetteRows>(workerUrl, (api) => api.silhouetteByK(inputs.matrix, inputs.labels, inputs.ranked, { randomCount: 5, seed: 100 }), invalidation),
+    workerTask<EmbeddingWorkerApi, SilhouetteRows>(
+      workerUrl,
+      (api) => api.silhouetteByK(inputs.matrix, inputs.labels, inputs.ranked, { randomCount: 5, seed: 100 }),
+      invalidation,
+    ),
   );
 }
 
@@ -170,14 +202,23 @@ export function silhouettesByKChart(rows: Pending<SilhouetteRows>, { width }: { 
 const SUBSPACE_KINDS = ["top-k selective", "random k"];
 
 /** The top-k selective units and one random k-subset: silhouettes, and UMAP maps of both (in a worker, announced). */
-export async function* subspaceComparison(inputs: SubspaceInputs, k: unknown, workerUrl: string, invalidation: Promise<unknown>): AsyncGenerator<Pending<SubspaceResult[]>> {
+export async function* subspaceComparison(
+  inputs: SubspaceInputs,
+  k: unknown,
+  workerUrl: string,
+  invalidation: Promise<unknown>,
+): AsyncGenerator<Pending<SubspaceResult[]>> {
   const units = inputs.matrix.cols;
   const checked = checkNumberInput(k, { label: "k", min: 1, max: units, integer: true });
   if (checked.error !== null) return yield { state: "error", error: `${checked.error} (${inputs.layer} has ${units} units.)` };
   const sets = [inputs.ranked.slice(0, checked.value), randomUnitSubsets(units, checked.value, 1, 7 + checked.value)[0]];
   yield* announce(
     `Comparing the ${checked.value} most selective units with ${checked.value} random ones: silhouettes and two UMAP maps of ${count(inputs.matrix.rows)} images…`,
-    workerTask<EmbeddingWorkerApi, SubspaceResult[]>(workerUrl, (api) => api.subspaces(inputs.matrix, inputs.labels, sets, { nNeighbors: 15, minDist: 0.1, seed: 29 }), invalidation),
+    workerTask<EmbeddingWorkerApi, SubspaceResult[]>(
+      workerUrl,
+      (api) => api.subspaces(inputs.matrix, inputs.labels, sets, { nNeighbors: 15, minDist: 0.1, seed: 29 }),
+      invalidation,
+    ),
   );
 }
 
@@ -188,11 +229,28 @@ export function subspaceFigure(ctx: ReportContext, inputs: SubspaceInputs, step:
   const box = document.createElement("div");
   box.dataset.testid = "subspace";
   box.append(
-    table(results.map((r, i) => ({ kind: SUBSPACE_KINDS[i], units: r.units.join(", "), "silhouette (full subspace)": r.full.toFixed(3), "silhouette (after UMAP)": r.embedding ? r.umap.toFixed(3) : "needs k ≥ 2" }))),
+    table(
+      results.map((r, i) => ({
+        kind: SUBSPACE_KINDS[i],
+        units: r.units.join(", "),
+        "silhouette (full subspace)": r.full.toFixed(3),
+        "silhouette (after UMAP)": r.embedding ? r.umap.toFixed(3) : "needs k ≥ 2",
+      })),
+    ),
     row(
       results.flatMap((r, i) =>
         r.embedding
-          ? [embeddingScatter({ points: r.embedding, labels: inputs.labels, classNames: ["other classes", `class ${ctx.classNames[inputs.classIndex]}`], title: `UMAP of ${SUBSPACE_KINDS[i]} units (${r.units.join(", ")})` }, { width: Math.min(width, 420), height: 320 })]
+          ? [
+              embeddingScatter(
+                {
+                  points: r.embedding,
+                  labels: inputs.labels,
+                  classNames: ["other classes", `class ${ctx.classNames[inputs.classIndex]}`],
+                  title: `UMAP of ${SUBSPACE_KINDS[i]} units (${r.units.join(", ")})`,
+                },
+                { width: Math.min(width, 420), height: 320 },
+              ),
+            ]
           : [],
       ),
     ),

@@ -20,7 +20,13 @@ export interface PickedUnit {
 
 export function colourScaleControl(): Control<ColourScale> {
   const labels: Record<ColourScale, string> = { map: "per map", layer: "per layer", global: "global" };
-  return selectControl<ColourScale>({ label: "Colour scale", options: ["map", "layer", "global"], value: "layer", key: "maps-scale", format: (v) => labels[v] });
+  return selectControl<ColourScale>({
+    label: "Colour scale",
+    options: ["map", "layer", "global"],
+    value: "layer",
+    key: "maps-scale",
+    format: (v) => labels[v],
+  });
 }
 
 /** The spatial activations ([height, width, channels]) of the model, input side first. */
@@ -67,7 +73,14 @@ export function featureMaps(ctx: ReportContext, acts: ActivationCache, mode: Col
     for (let c = 0; c < channels; c++) {
       const image = channelImage(data, shape, c);
       const max = mode === "map" ? largest(image) : mode === "layer" ? layerMax : globalMax;
-      const canvas = digitCanvas(image, { rows: h, cols: w, scale: pixel, colors: "diverging", max, title: `${layer} channel ${c}: click a position to see its receptive field` });
+      const canvas = digitCanvas(image, {
+        rows: h,
+        cols: w,
+        scale: pixel,
+        colors: "diverging",
+        max,
+        title: `${layer} channel ${c}: click a position to see its receptive field`,
+      });
       canvas.style.cursor = "crosshair";
       canvas.dataset.layer = layer;
       canvas.dataset.channel = String(c);
@@ -93,7 +106,7 @@ export function receptiveFieldView(ctx: ReportContext, input: Float32Array, acts
   const box = document.createElement("div");
   box.dataset.testid = "receptive-field";
   if (!picked) {
-    box.innerHTML = "<p class=\"hint\"><em>Click a position in any map above to see the input pixels that unit sees.</em></p>";
+    box.innerHTML = '<p class="hint"><em>Click a position in any map above to see the input pixels that unit sees.</em></p>';
     return box;
   }
   const { layer, channel, position } = picked;
@@ -104,7 +117,12 @@ export function receptiveFieldView(ctx: ReportContext, input: Float32Array, acts
   const side = Math.sqrt(input.length);
   const row = document.createElement("div");
   row.style.cssText = "display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start";
-  row.append(figure(outlinedImage(input, side, field, 8), `${layer} channel ${channel} at [${position.join(", ")}] = ${value.toFixed(3)}; it sees rows ${field.top}–${field.bottom}, columns ${field.left}–${field.right}`));
+  row.append(
+    figure(
+      outlinedImage(input, side, field, 8),
+      `${layer} channel ${channel} at [${position.join(", ")}] = ${value.toFixed(3)}; it sees rows ${field.top}–${field.bottom}, columns ${field.left}–${field.right}`,
+    ),
+  );
   const first = firstConv(ctx, layer);
   if (first) row.append(kernelTimesPatch(first, channel, input, side, field));
   box.append(row);
@@ -135,7 +153,10 @@ function kernelTimesPatch(conv: Conv2dLayer, channel: number, input: Float32Arra
     text("×"),
     figure(digitCanvas(patch, { rows: kh, cols: kw, scale: 16, max: 1 }), "input patch"),
     text("="),
-    figure(digitCanvas(product, { rows: kh, cols: kw, scale: 16, colors: "diverging" }), `sum ${sum.toFixed(3)} + bias ${conv.bias[channel].toFixed(3)} = ${(sum + conv.bias[channel]).toFixed(3)}`),
+    figure(
+      digitCanvas(product, { rows: kh, cols: kw, scale: 16, colors: "diverging" }),
+      `sum ${sum.toFixed(3)} + bias ${conv.bias[channel].toFixed(3)} = ${(sum + conv.bias[channel]).toFixed(3)}`,
+    ),
   );
   return box;
 }

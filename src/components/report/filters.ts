@@ -36,7 +36,16 @@ export function filterGrid(layer: Conv2dLayer, options: { pixel?: number } = {})
     label.style.paddingRight = "4px";
     grid.append(label);
     for (let input = 0; input < layer.inChannels; input++) {
-      grid.append(digitCanvas(filterImage(layer, input, out), { rows: kh, cols: kw, scale: pixel, colors: "diverging", max, title: `${layer.name} filter ${out}, input channel ${input}` }));
+      grid.append(
+        digitCanvas(filterImage(layer, input, out), {
+          rows: kh,
+          cols: kw,
+          scale: pixel,
+          colors: "diverging",
+          max,
+          title: `${layer.name} filter ${out}, input channel ${input}`,
+        }),
+      );
     }
   }
   const caption = document.createElement("figcaption");

@@ -69,7 +69,13 @@ const row = (children: Element[]) => {
 };
 
 /** Summary line, per-class accuracy bars, prediction shifts and both confusion matrices. */
-export function interventionResult(ctx: ReportContext, clean: CleanPredictions, intervention: CheckedIntervention, outcome: InterventionOutcome | { error: string }, { width }: { width: number }): Element {
+export function interventionResult(
+  ctx: ReportContext,
+  clean: CleanPredictions,
+  intervention: CheckedIntervention,
+  outcome: InterventionOutcome | { error: string },
+  { width }: { width: number },
+): Element {
   if ("error" in outcome) return cellError(outcome.error);
   if (intervention.error !== null) return cellError(intervention.error);
   const { testSet, classNames } = ctx;
@@ -83,7 +89,10 @@ export function interventionResult(ctx: ReportContext, clean: CleanPredictions, 
   const list = document.createElement("ul");
   list.dataset.testid = "prediction-shifts";
   for (const text of shifts.length
-    ? shifts.map((s) => `class ${classNames[s.trueClass]} now predicted as ${classNames[s.predictedClass]} in ${pct(s.fraction, 1)} of cases (was ${pct(s.baselineFraction, 1)})`)
+    ? shifts.map(
+        (s) =>
+          `class ${classNames[s.trueClass]} now predicted as ${classNames[s.predictedClass]} in ${pct(s.fraction, 1)} of cases (was ${pct(s.baselineFraction, 1)})`,
+      )
     : ["no prediction moved by 0.5% of a class or more"]) {
     const item = document.createElement("li");
     item.textContent = text;
@@ -91,12 +100,28 @@ export function interventionResult(ctx: ReportContext, clean: CleanPredictions, 
   }
   const delta = confusionDelta(clean.confusion, modified);
   const matrix = (data: ArrayLike<number>, title: string, scheme: "sequential" | "diverging", valueLabel: string) =>
-    heatmap({ rows: classNames.length, cols: classNames.length, data, rowLabels: classNames, colLabels: classNames, xLabel: "predicted", yLabel: "true", scheme, title, valueLabel, cellText: true, width: Math.min(width, 480) });
+    heatmap({
+      rows: classNames.length,
+      cols: classNames.length,
+      data,
+      rowLabels: classNames,
+      colLabels: classNames,
+      xLabel: "predicted",
+      yLabel: "true",
+      scheme,
+      title,
+      valueLabel,
+      cellText: true,
+      width: Math.min(width, 480),
+    });
   box.append(
     summary,
     perClassAccuracyChart({ classNames, baseline: clean.perClass, modified: perClassAccuracy(modified) }, { width }),
     list,
-    row([matrix(modified.data, "Confusion matrix with the intervention", "sequential", "images"), matrix(delta.data, "Change from the unmodified model", "diverging", "Δ images")]),
+    row([
+      matrix(modified.data, "Confusion matrix with the intervention", "sequential", "images"),
+      matrix(delta.data, "Change from the unmodified model", "diverging", "Δ images"),
+    ]),
   );
   return box;
 }
@@ -115,5 +140,8 @@ export function sweepSection(ctx: ReportContext, sweep: Uint8Array[] | { error: 
   const { testSet, classNames } = ctx;
   const perScale = sweep.map((predicted) => perClassAccuracy(confusionMatrix(predicted, testSet.labels, classNames.length)));
   const current = typeof currentScale === "number" && currentScale >= SCALE_RANGE.min && currentScale <= SCALE_RANGE.max ? currentScale : undefined;
-  return sweepChart({ scales: SWEEP_SCALES, perClassAccuracy: perScale, overall: sweep.map((p) => accuracy(p, testSet.labels)), classNames, current }, { width });
+  return sweepChart(
+    { scales: SWEEP_SCALES, perClassAccuracy: perScale, overall: sweep.map((p) => accuracy(p, testSet.labels)), classNames, current },
+    { width },
+  );
 }

@@ -45,7 +45,10 @@ export function logitGradients(ctx: ReportContext, layer: string): AsyncGenerato
   return announce(
     `Computing ∂logit/∂activation of ${layer} on ${testSet.count.toLocaleString("en-US")} test images…`,
     // A backward pass costs about three forward ones.
-    classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, { batchSize: Math.max(20, Math.round(ctx.batchSize / 3)), betweenBatches: ctx.pause }),
+    classLogitGradients(ctx.tf, ctx.model.network, testSet.images, testSet.count, testSet.labels, layer, {
+      batchSize: Math.max(20, Math.round(ctx.batchSize / 3)),
+      betweenBatches: ctx.pause,
+    }),
   );
 }
 

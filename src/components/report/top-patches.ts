@@ -36,7 +36,10 @@ function crops(ctx: ReportContext, layer: string, peaks: UnitPeak[], caption: st
     peaks.map((peak) => {
       const { pixels, rows, cols } = crop(ctx, layer, peak);
       const title = `test image ${peak.example}, class ${ctx.classNames[ctx.testSet.labels[peak.example]]}`;
-      return { canvas: digitCanvas(pixels, { rows, cols, scale: Math.max(2, Math.round(48 / Math.max(rows, cols))), max: 1, title }), label: `#${peak.example}: ${peak.value.toFixed(2)}` };
+      return {
+        canvas: digitCanvas(pixels, { rows, cols, scale: Math.max(2, Math.round(48 / Math.max(rows, cols))), max: 1, title }),
+        label: `#${peak.example}: ${peak.value.toFixed(2)}`,
+      };
     }),
   );
 }
@@ -48,9 +51,23 @@ export function topPatches(ctx: ReportContext, final: FinalUnits, layer: string,
   const peaks = unitPeaks(final[layer], checked.value);
   const box = document.createElement("div");
   box.dataset.testid = "top-patches";
-  box.append(crops(ctx, layer, topPeaks(peaks, options.top ?? 16), `The ${options.top ?? 16} test images where ${layer}[${checked.value}] peaks highest (receptive-field crop at the peak; caption: image # and peak value)`));
+  box.append(
+    crops(
+      ctx,
+      layer,
+      topPeaks(peaks, options.top ?? 16),
+      `The ${options.top ?? 16} test images where ${layer}[${checked.value}] peaks highest (receptive-field crop at the peak; caption: image # and peak value)`,
+    ),
+  );
   for (const [from, to] of PEAK_BANDS) {
-    box.append(crops(ctx, layer, peaksInBand(peaks, from, to, options.perBand ?? 8), `Peaks between the ${Math.round(from * 100)}th and ${Math.round(to * 100)}th percentile of all test images`));
+    box.append(
+      crops(
+        ctx,
+        layer,
+        peaksInBand(peaks, from, to, options.perBand ?? 8),
+        `Peaks between the ${Math.round(from * 100)}th and ${Math.round(to * 100)}th percentile of all test images`,
+      ),
+    );
   }
   return box;
 }

@@ -78,7 +78,13 @@ export function featureHistogram(sae: ChosenSae, codes: FeatureCodes, feature: n
   box.append(note);
   if (firing.length > 0) {
     const max = Math.max(...firing);
-    box.append(histogramChart([{ label: "where it fires", ...histogram(firing, { bins: 30, min: threshold, max: max > threshold ? max : threshold + 1 }) }], { width: options.width, xLabel: `feature ${feature} activation`, yLabel: "rows" }));
+    box.append(
+      histogramChart([{ label: "where it fires", ...histogram(firing, { bins: 30, min: threshold, max: max > threshold ? max : threshold + 1 }) }], {
+        width: options.width,
+        xLabel: `feature ${feature} activation`,
+        yLabel: "rows",
+      }),
+    );
   }
   return box;
 }
@@ -89,7 +95,10 @@ function digitsGrid(testSet: ImageSet, peaks: UnitPeak[], evaluationImages: Int3
     caption,
     peaks.map((peak) => {
       const image = evaluationImages[peak.example];
-      return { canvas: digitCanvas(testSet.images.subarray(image * pixels, (image + 1) * pixels), { rows: testSet.rows, cols: testSet.cols, scale: 2 }), label: `#${image}: ${peak.value.toFixed(2)}` };
+      return {
+        canvas: digitCanvas(testSet.images.subarray(image * pixels, (image + 1) * pixels), { rows: testSet.rows, cols: testSet.cols, scale: 2 }),
+        label: `#${image}: ${peak.value.toFixed(2)}`,
+      };
     }),
   );
 }
@@ -109,13 +118,27 @@ export function featureTopImages(testSet: ImageSet, sae: ChosenSae, codes: Featu
   const firing = peaks.filter((p) => p.value > activeAbove(sae.weights.architecture));
   const box = document.createElement("div");
   box.dataset.testid = "feature-top-images";
-  box.append(digitsGrid(testSet, topPeaks(peaks, 16), evaluationImages, `The 16 evaluation images where feature ${feature} is largest (caption: test image # and value)`));
+  box.append(
+    digitsGrid(
+      testSet,
+      topPeaks(peaks, 16),
+      evaluationImages,
+      `The 16 evaluation images where feature ${feature} is largest (caption: test image # and value)`,
+    ),
+  );
   if (firing.length === 0) return box;
   for (const [from, to, what] of [
     [0.5, 0.9, "between the 50th and 90th percentile"],
     [0, 0.5, "below the median"],
   ] as const) {
-    box.append(digitsGrid(testSet, peaksInBand(firing, from, to, 8), evaluationImages, `Images ${what} of its values on the ${firing.length.toLocaleString("en-US")} images where it fires`));
+    box.append(
+      digitsGrid(
+        testSet,
+        peaksInBand(firing, from, to, 8),
+        evaluationImages,
+        `Images ${what} of its values on the ${firing.length.toLocaleString("en-US")} images where it fires`,
+      ),
+    );
   }
   return box;
 }
@@ -126,7 +149,13 @@ export function strongestImage(codes: FeatureCodes, evaluationImages: Int32Array
 }
 
 /** The share of the feature's total activation carried by each class's images. */
-export function featureClassMass(codes: FeatureCodes, labels: ArrayLike<number>, classNames: string[], feature: number, options: { width?: number } = {}): Element {
+export function featureClassMass(
+  codes: FeatureCodes,
+  labels: ArrayLike<number>,
+  classNames: string[],
+  feature: number,
+  options: { width?: number } = {},
+): Element {
   const values = column(codes.images, feature);
   const mass = new Float64Array(classNames.length);
   values.forEach((v, i) => (mass[labels[i]] += v));
@@ -154,7 +183,14 @@ export function decoderDirection(sae: ChosenSae, feature: number): Float32Array 
 }
 
 /** The mean change of each logit over all test images when the decoder direction is added to the layer. */
-export async function featureLogitEffect(runner: InterventionRunner, layer: string, sae: ChosenSae, feature: number, classNames: string[], options: { width?: number } = {}): Promise<Element> {
+export async function featureLogitEffect(
+  runner: InterventionRunner,
+  layer: string,
+  sae: ChosenSae,
+  feature: number,
+  classNames: string[],
+  options: { width?: number } = {},
+): Promise<Element> {
   const shift = await runner.logitShift(layer, decoderDirection(sae, feature));
   const data = classNames.map((name, c) => ({ class: name, shift: shift[c] }));
   const chart = Plot.plot({
@@ -169,19 +205,38 @@ export async function featureLogitEffect(runner: InterventionRunner, layer: stri
 }
 
 /** The feature's value from the layer's activation tensor: the code, summed over the positions of a conv map. */
-function featureOf(tf: TF, sae: ReturnType<typeof uploadSae>, basis: ReturnType<typeof uploadBasis> | null, activation: Tensor, units: number, feature: number): Tensor {
+function featureOf(
+  tf: TF,
+  sae: ReturnType<typeof uploadSae>,
+  basis: ReturnType<typeof uploadBasis> | null,
+  activation: Tensor,
+  units: number,
+  feature: number,
+): Tensor {
   const rows = tf.reshape(activation, [-1, units]) as Tensor2D;
   const codes = encodeTensor(tf, sae, basis ? basis.toBasis(rows) : rows);
   return tf.sum(tf.slice(codes, [0, feature], [-1, 1]));
 }
 
 /** d feature / d pixel for one image, and the feature's value on it. */
-export async function featureSaliency(tf: TF, network: Network, layer: string, units: number, sae: ChosenSae, feature: number, image: Float32Array): Promise<{ gradient: Float32Array; value: number }> {
+export async function featureSaliency(
+  tf: TF,
+  network: Network,
+  layer: string,
+  units: number,
+  sae: ChosenSae,
+  feature: number,
+  image: Float32Array,
+): Promise<{ gradient: Float32Array; value: number }> {
   const model = uploadNetwork(tf, network);
   const uploaded = uploadSae(tf, sae.weights);
   const basis = sae.basis ? uploadBasis(tf, sae.basis) : null;
   try {
-    const { value, grad } = tf.tidy(() => tf.valueAndGrad((x: Tensor) => featureOf(tf, uploaded, basis, forwardTo(tf, model, x as Tensor2D, layer), units, feature) as import("@tensorflow/tfjs").Scalar)(tf.tensor2d(image, [1, image.length])));
+    const { value, grad } = tf.tidy(() =>
+      tf.valueAndGrad(
+        (x: Tensor) => featureOf(tf, uploaded, basis, forwardTo(tf, model, x as Tensor2D, layer), units, feature) as import("@tensorflow/tfjs").Scalar,
+      )(tf.tensor2d(image, [1, image.length])),
+    );
     try {
       return { gradient: Float32Array.from(await grad.data()), value: (await value.data())[0] };
     } finally {
@@ -195,7 +250,14 @@ export async function featureSaliency(tf: TF, network: Network, layer: string, u
 }
 
 /** The feature's encoder pre-activation (its input to the nonlinearity), summed over positions. */
-function featurePreActivation(tf: TF, sae: ReturnType<typeof uploadSae>, basis: ReturnType<typeof uploadBasis> | null, activation: Tensor, units: number, feature: number): Tensor {
+function featurePreActivation(
+  tf: TF,
+  sae: ReturnType<typeof uploadSae>,
+  basis: ReturnType<typeof uploadBasis> | null,
+  activation: Tensor,
+  units: number,
+  feature: number,
+): Tensor {
   const rows = tf.reshape(activation, [-1, units]) as Tensor2D;
   return tf.sum(tf.slice(preActivations(tf, sae, basis ? basis.toBasis(rows) : rows), [0, feature], [-1, 1]));
 }
@@ -213,13 +275,31 @@ export interface FeatureInversion extends InversionResult {
  * maximizes the feature's pre-activation, not its code: a ReLU or TopK code is 0, with a zero
  * gradient, on the faint starting image, where gradient ascent on the code would never move.
  */
-export async function featureInversion(tf: TF, network: Network, layer: string, units: number, sae: ChosenSae, feature: number, settings: { l2: number; tv: number; jitter: number; steps: number }, hooks: { betweenSteps?: () => Promise<void> } = {}): Promise<FeatureInversion> {
+export async function featureInversion(
+  tf: TF,
+  network: Network,
+  layer: string,
+  units: number,
+  sae: ChosenSae,
+  feature: number,
+  settings: { l2: number; tv: number; jitter: number; steps: number },
+  hooks: { betweenSteps?: () => Promise<void> } = {},
+): Promise<FeatureInversion> {
   const uploaded = uploadSae(tf, sae.weights);
   const basis = sae.basis ? uploadBasis(tf, sae.basis) : null;
   const model = uploadNetwork(tf, network);
   try {
-    const result = await invertFeature(tf, network, layer, (activation) => featurePreActivation(tf, uploaded, basis, activation, units, feature), { ...settings, learningRate: INVERSION_LEARNING_RATE, seed: feature }, hooks);
-    const code = tf.tidy(() => featureOf(tf, uploaded, basis, forwardTo(tf, model, tf.tensor2d(result.image, [1, result.image.length]), layer), units, feature));
+    const result = await invertFeature(
+      tf,
+      network,
+      layer,
+      (activation) => featurePreActivation(tf, uploaded, basis, activation, units, feature),
+      { ...settings, learningRate: INVERSION_LEARNING_RATE, seed: feature },
+      hooks,
+    );
+    const code = tf.tidy(() =>
+      featureOf(tf, uploaded, basis, forwardTo(tf, model, tf.tensor2d(result.image, [1, result.image.length]), layer), units, feature),
+    );
     try {
       return { ...result, code: (await code.data())[0] };
     } finally {
@@ -244,12 +324,25 @@ export function imagePair(image: Float32Array, gradient: Float32Array, caption: 
     f.append(canvas, c);
     return f;
   };
-  box.append(figure(digitCanvas(image, { rows: side, cols: side, scale: 5, max: 1 }), caption[0]), figure(digitCanvas(gradient, { rows: side, cols: side, scale: 5, colors: "diverging" }), caption[1]));
+  box.append(
+    figure(digitCanvas(image, { rows: side, cols: side, scale: 5, max: 1 }), caption[0]),
+    figure(digitCanvas(gradient, { rows: side, cols: side, scale: 5, colors: "diverging" }), caption[1]),
+  );
   return box;
 }
 
 /** Steering: per-class accuracy with alpha × the feature's direction added to every test image's layer. */
-export async function steering(runner: InterventionRunner, layer: string, sae: ChosenSae, feature: number, alpha: unknown, clean: { predicted: Uint8Array; perClass: Float64Array }, testSet: ImageSet, classNames: string[], options: { width?: number } = {}): Promise<Element> {
+export async function steering(
+  runner: InterventionRunner,
+  layer: string,
+  sae: ChosenSae,
+  feature: number,
+  alpha: unknown,
+  clean: { predicted: Uint8Array; perClass: Float64Array },
+  testSet: ImageSet,
+  classNames: string[],
+  options: { width?: number } = {},
+): Promise<Element> {
   const checked = checkNumberInput(alpha, { label: "Steering strength", min: -20, max: 20 });
   if (checked.error !== null) return cellError(checked.error);
   const [predicted] = await runner.steer(layer, decoderDirection(sae, feature), [checked.value]);
@@ -262,4 +355,3 @@ export async function steering(runner: InterventionRunner, layer: string, sae: C
   box.append(summary, perClassAccuracyChart({ classNames, baseline: clean.perClass, modified: perClassAccuracy(confusion) }, { width: options.width }));
   return box;
 }
-

@@ -43,7 +43,10 @@ export async function* runInversion(
   const problem = checks.find((c) => c.error !== null);
   if (problem?.error) return yield { state: "error", error: problem.error };
   const [l2, tv, jitter, steps] = checks.map((c) => c.value as number);
-  yield* announce(`Optimizing an image for feature ${feature}: ${steps} steps…`, featureInversion(tf, network, layer, units, sae, feature, { l2, tv, jitter, steps }, { betweenSteps: pause }));
+  yield* announce(
+    `Optimizing an image for feature ${feature}: ${steps} steps…`,
+    featureInversion(tf, network, layer, units, sae, feature, { l2, tv, jitter, steps }, { betweenSteps: pause }),
+  );
 }
 
 export function inversionView(step: Pending<FeatureInversion>, feature: number, side: number): Element {

@@ -31,7 +31,15 @@ export interface LayerData {
 /** Live training rows of a conv layer: a seeded sample of this many positions of the training sample. */
 const LIVE_TRAIN_POSITIONS = 50_000;
 
-async function rowsOf(tf: TF, network: Network, layer: string, images: Uint8Array, count: number, pause: () => Promise<void>, batchSize: number): Promise<Float32Array> {
+async function rowsOf(
+  tf: TF,
+  network: Network,
+  layer: string,
+  images: Uint8Array,
+  count: number,
+  pause: () => Promise<void>,
+  batchSize: number,
+): Promise<Float32Array> {
   const model = uploadNetwork(tf, network);
   try {
     return (await recordActivations(tf, model, images, count, { names: [layer], betweenBatches: pause, batchSize }))[layer].data;
@@ -47,7 +55,14 @@ function pickImages(set: ImageSet, rows: ArrayLike<number>): Uint8Array {
   return out;
 }
 
-export async function layerData(tf: TF, network: Network, sweep: SweepFile, testSet: ImageSet, trainSample: ImageSet, options: { pause: () => Promise<void>; batchSize: number }): Promise<LayerData> {
+export async function layerData(
+  tf: TF,
+  network: Network,
+  sweep: SweepFile,
+  testSet: ImageSet,
+  trainSample: ImageSet,
+  options: { pause: () => Promise<void>; batchSize: number },
+): Promise<LayerData> {
   const info = activationInfo(network, sweep.layer);
   const units = info.units;
   const spatial = info.shape.length === 3;

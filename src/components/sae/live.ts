@@ -32,7 +32,10 @@ export interface LiveControls {
 }
 
 /** What the sparsity box means for each architecture. */
-export const SPARSITY_MEANING = Object.fromEntries(SAE_ARCHITECTURES.map((name) => [name, architectureNamed(name).live.meaning])) as Record<SaeArchitecture, string>;
+export const SPARSITY_MEANING = Object.fromEntries(SAE_ARCHITECTURES.map((name) => [name, architectureNamed(name).live.meaning])) as Record<
+  SaeArchitecture,
+  string
+>;
 
 export function liveControls(dIn: number): LiveControls {
   return {
@@ -71,10 +74,21 @@ export function liveConfig(dIn: number, architecture: SaeArchitecture, latents: 
 export type LiveStep = WorkerStep<LiveProgress, LiveResult> & { curve: LiveProgress[] };
 
 /** Trains in a worker; yields progress with the curve so far, then the weights. */
-export async function* trainLive(workerUrl: string, data: LayerData, config: SaeConfig | { error: string }, backend: string, wasmPaths: Record<string, string>, invalidation: Promise<unknown>): AsyncGenerator<LiveStep | { state: "error"; error: string; curve: LiveProgress[] }> {
+export async function* trainLive(
+  workerUrl: string,
+  data: LayerData,
+  config: SaeConfig | { error: string },
+  backend: string,
+  wasmPaths: Record<string, string>,
+  invalidation: Promise<unknown>,
+): AsyncGenerator<LiveStep | { state: "error"; error: string; curve: LiveProgress[] }> {
   if ("error" in config) return yield { state: "error", error: config.error, curve: [] };
   const curve: LiveProgress[] = [];
-  for await (const step of workerProgress<SaeWorkerApi, LiveProgress, LiveResult>(workerUrl, (api, onProgress) => api.train(data.train, config, backend, wasmPaths, onProgress), invalidation)) {
+  for await (const step of workerProgress<SaeWorkerApi, LiveProgress, LiveResult>(
+    workerUrl,
+    (api, onProgress) => api.train(data.train, config, backend, wasmPaths, onProgress),
+    invalidation,
+  )) {
     if (step.state === "progress" && step.progress) curve.push(step.progress);
     yield { ...step, curve: [...curve] };
   }
@@ -94,7 +108,10 @@ export function liveProgressView(step: LiveStep | { state: "error"; error: strin
     const bar = document.createElement("progress");
     bar.max = last?.steps ?? 1;
     bar.value = last?.step ?? 0;
-    p.append(bar, ` ${last ? `step ${last.step} of ${last.steps}: loss ${last.loss.toFixed(4)}, L0 ${last.l0.toFixed(2)}, ${(100 * last.deadFraction).toFixed(0)}% dead` : "starting the worker…"}`);
+    p.append(
+      bar,
+      ` ${last ? `step ${last.step} of ${last.steps}: loss ${last.loss.toFixed(4)}, L0 ${last.l0.toFixed(2)}, ${(100 * last.deadFraction).toFixed(0)}% dead` : "starting the worker…"}`,
+    );
   }
   box.append(p);
   const curve = step.state === "done" ? step.value.history.map((h) => ({ ...h, steps: 0, elapsedSeconds: 0 })) : step.curve;
@@ -122,12 +139,24 @@ export function liveProgressView(step: LiveStep | { state: "error"; error: strin
 }
 
 /** The live SAE's metrics, on the sweep's evaluation rows and all test images, like the sweep's own. */
-export async function liveMetrics(tf: TF, network: Network, data: LayerData, sweep: SweepFile, weights: SaeWeights, testSet: ImageSet, options: { pause: () => Promise<void>; batchSize: number }): Promise<SweepMetrics> {
+export async function liveMetrics(
+  tf: TF,
+  network: Network,
+  data: LayerData,
+  sweep: SweepFile,
+  weights: SaeWeights,
+  testSet: ImageSet,
+  options: { pause: () => Promise<void>; batchSize: number },
+): Promise<SweepMetrics> {
   const evaluation = evaluateSae(tf, weights, data.evaluation);
   const model = uploadNetwork(tf, network);
   const sae = uploadSae(tf, weights);
   try {
-    const splice = createSpliceRunner(tf, model, data.layer, testSet.images, testSet.labels, testSet.count, { betweenBatches: options.pause, batchSize: options.batchSize, cacheBudget: 1 });
+    const splice = createSpliceRunner(tf, model, data.layer, testSet.images, testSet.labels, testSet.count, {
+      betweenBatches: options.pause,
+      batchSize: options.batchSize,
+      cacheBudget: 1,
+    });
     const spliced = await splice.classify(saeReplacement(tf, sae)).finally(() => splice.dispose());
     // The unmodified and ablated networks are the same for every SAE of the layer: the sweep's numbers.
     const { originalAccuracy, originalCrossEntropy, zeroAblationCrossEntropy, meanAblationCrossEntropy } = sweep.saes[0].metrics;

@@ -29,7 +29,10 @@ export function readSweep(sweep: SweepFile, groups: ScoredGroup[] | null): Eleme
   const sparse = sweep.saes.filter((s) => exact(s) && s.metrics.l0 <= 4);
   const inexact = sweep.saes.filter((s) => !exact(s));
   const names = [...new Set(inexact.map((s) => s.config.architecture))].join(" and ");
-  const excludedNote = inexact.length > 0 ? ` (the ${inexact.length} ${names} SAEs are left out: their codes are never exactly 0, and their reconstructions use the small codes that their L0 does not count)` : "";
+  const excludedNote =
+    inexact.length > 0
+      ? ` (the ${inexact.length} ${names} SAEs are left out: their codes are never exactly 0, and their reconstructions use the small codes that their L0 does not count)`
+      : "";
   const bestFve = best(sparse, (s) => s.metrics.fractionVarianceExplained);
   const bestRecovered = best(sparse, (s) => s.metrics.lossRecoveredMean);
   if (bestFve && bestRecovered) {
@@ -63,9 +66,24 @@ export function readSweep(sweep: SweepFile, groups: ScoredGroup[] | null): Eleme
   const onPca = sweep.saes.filter((s) => s.basis === "pca");
   if (onPca.length > 0) {
     const matched = (basis: string) =>
-      onPca.map((p) => sweep.saes.find((s) => s.basis === basis && s.config.architecture === p.config.architecture && s.config.dSae === p.config.dSae && JSON.stringify({ ...s.config, dIn: 0 }) === JSON.stringify({ ...p.config, dIn: 0 }))).filter((s): s is SweepFileSae => s !== undefined);
+      onPca
+        .map((p) =>
+          sweep.saes.find(
+            (s) =>
+              s.basis === basis &&
+              s.config.architecture === p.config.architecture &&
+              s.config.dSae === p.config.dSae &&
+              JSON.stringify({ ...s.config, dIn: 0 }) === JSON.stringify({ ...p.config, dIn: 0 }),
+          ),
+        )
+        .filter((s): s is SweepFileSae => s !== undefined);
     const rows = bases.map((basis) => ({ basis, saes: basis === "pca" ? onPca : matched(basis) })).filter((r) => r.saes.length > 0);
-    const line = rows.map((r) => `${r.basis === "neurons" ? "the neurons" : r.basis.toUpperCase()}: ${pct(mean(r.saes.map((s) => s.metrics.fractionVarianceExplained)))} variance explained, ${pct(mean(r.saes.map((s) => s.metrics.lossRecoveredMean)))} loss recovered`).join("; ");
+    const line = rows
+      .map(
+        (r) =>
+          `${r.basis === "neurons" ? "the neurons" : r.basis.toUpperCase()}: ${pct(mean(r.saes.map((s) => s.metrics.fractionVarianceExplained)))} variance explained, ${pct(mean(r.saes.map((s) => s.metrics.lossRecoveredMean)))} loss recovered`,
+      )
+      .join("; ");
     const ica = rows.find((r) => r.basis === "ica");
     const neurons = rows.find((r) => r.basis === "neurons");
     const verdict =
@@ -74,7 +92,11 @@ export function readSweep(sweep: SweepFile, groups: ScoredGroup[] | null): Eleme
           ? "Here the disentangled (ICA) basis helps the SAE reconstruct."
           : "Here the disentangled (ICA) basis does not help the SAE reconstruct."
         : "";
-    box.append(paragraph(`<strong>Does a disentangled basis help?</strong> The same architectures and settings at ${onPca[0].config.dSae / sweep.dLayer}×, averaged: ${line}. ${verdict}`));
+    box.append(
+      paragraph(
+        `<strong>Does a disentangled basis help?</strong> The same architectures and settings at ${onPca[0].config.dSae / sweep.dLayer}×, averaged: ${line}. ${verdict}`,
+      ),
+    );
   }
   if (groups) {
     const neurons = groups.find((g) => g.label === "neurons");
@@ -86,7 +108,9 @@ export function readSweep(sweep: SweepFile, groups: ScoredGroup[] | null): Eleme
         paragraph(
           `<strong>Are features more monosemantic than neurons?</strong> The layer's ${neurons.values.length} ${sweep.spatial ? "channels" : "neurons"} have a median score of ${neurons.median.toFixed(3)}; ` +
             `${better} of the ${features.length} SAEs shown have a higher median, the highest being <code>${top.label.replace(/^SAE /, "")}</code> at ${top.median.toFixed(3)}. ` +
-            (better > features.length / 2 ? "By this score, most SAEs find features that are more class-specific than the units" : "By this score, most SAEs do not find features more class-specific than the units") +
+            (better > features.length / 2
+              ? "By this score, most SAEs find features that are more class-specific than the units"
+              : "By this score, most SAEs do not find features more class-specific than the units") +
             '; this score does not control for sparsity, so it is not evidence on its own: the <a href="./ground-truth.html">ground-truth page</a> measures each SAE against sparsity-matched controls.',
         ),
       );

@@ -32,7 +32,15 @@ export function evaluationLabels(data: LayerData, labels: Uint8Array): Uint8Arra
  * Scores of the layer's neurons, its principal and independent components (the sweep's bases),
  * and the features of every sweep SAE at `multiple` × the layer's width. `pause` lets the page breathe.
  */
-export async function scoredGroups(tf: TF, data: LayerData, sweep: SweepFile, labels: Uint8Array, classes: number, multiple: number, pause: () => Promise<void>): Promise<ScoredGroup[]> {
+export async function scoredGroups(
+  tf: TF,
+  data: LayerData,
+  sweep: SweepFile,
+  labels: Uint8Array,
+  classes: number,
+  multiple: number,
+  pause: () => Promise<void>,
+): Promise<ScoredGroup[]> {
   const score = (label: string, m: ActivationMatrix): ScoredGroup => {
     const values = monosemanticity(perImage(m, data.positions), labels, classes);
     return { label, values, median: median(Array.from(values)) };
@@ -51,7 +59,12 @@ export async function scoredGroups(tf: TF, data: LayerData, sweep: SweepFile, la
 }
 
 export function monosemanticityChart(groups: readonly ScoredGroup[], options: { width?: number } = {}): Element {
-  return distributionChart(groups, { width: options.width, xLabel: "monosemanticity: 1 − normalized entropy of the activation over classes", domain: [0, 1], testId: "monosemanticity" });
+  return distributionChart(groups, {
+    width: options.width,
+    xLabel: "monosemanticity: 1 − normalized entropy of the activation over classes",
+    domain: [0, 1],
+    testId: "monosemanticity",
+  });
 }
 
 /** Mean code of each feature for the images of each class. */

@@ -27,7 +27,13 @@ const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 export function paretoCharts(saes: readonly ShownSae[], chosen: string, options: { width?: number } = {}): Element {
   const width = resolveWidth(options.width, "paretoCharts");
   const each = width >= 700 ? Math.floor((width - 24) / 2) : width;
-  const data = saes.map((s) => ({ ...s, l0: s.metrics.l0, fve: s.metrics.fractionVarianceExplained, recovered: s.metrics.lossRecoveredMean, group: `${s.architecture} on ${s.basis}` }));
+  const data = saes.map((s) => ({
+    ...s,
+    l0: s.metrics.l0,
+    fve: s.metrics.fractionVarianceExplained,
+    recovered: s.metrics.lossRecoveredMean,
+    group: `${s.architecture} on ${s.basis}`,
+  }));
   const chart = (y: "fve" | "recovered", label: string) =>
     Plot.plot({
       width: each,
@@ -38,7 +44,15 @@ export function paretoCharts(saes: readonly ShownSae[], chosen: string, options:
       color: { legend: y === "fve", scheme: CATEGORICAL_SCHEME },
       symbol: { legend: y === "fve" },
       marks: [
-        Plot.dot(data, { x: "l0", y, stroke: "architecture", symbol: "basis", r: 4, tip: true, title: (d: (typeof data)[number]) => `${d.id}${d.source === "live" ? " (trained here)" : ""}\nL0 ${d.l0.toFixed(2)}, ${label} ${pct(d[y])}` }),
+        Plot.dot(data, {
+          x: "l0",
+          y,
+          stroke: "architecture",
+          symbol: "basis",
+          r: 4,
+          tip: true,
+          title: (d: (typeof data)[number]) => `${d.id}${d.source === "live" ? " (trained here)" : ""}\nL0 ${d.l0.toFixed(2)}, ${label} ${pct(d[y])}`,
+        }),
         Plot.dot(
           data.filter((d) => d.id === chosen),
           { x: "l0", y, r: 9, stroke: "black", strokeWidth: 2 },
@@ -96,6 +110,10 @@ export function saeDownloads(sweep: SweepFile, id: string): Element {
     a.textContent = file;
     return a;
   };
-  span.append(link(new Blob([safetensors as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `${name}.safetensors`), ", ", link(new Blob([JSON.stringify(cfgJson, null, 2)], { type: "application/json" }), `${name}.cfg.json`));
+  span.append(
+    link(new Blob([safetensors as Uint8Array<ArrayBuffer>], { type: "application/octet-stream" }), `${name}.safetensors`),
+    ", ",
+    link(new Blob([JSON.stringify(cfgJson, null, 2)], { type: "application/json" }), `${name}.cfg.json`),
+  );
   return span;
 }

@@ -25,10 +25,7 @@ export function assertActivationMatrix(m: ActivationMatrix, name = "activations"
     throw new Error(`${name}.data: expected a Float32Array, found ${describe(m.data)}`);
   }
   if (m.data.length !== m.rows * m.cols) {
-    throw new Error(
-      `${name}: expected data.length = rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}, ` +
-        `found ${m.data.length}`,
-    );
+    throw new Error(`${name}: expected data.length = rows × cols = ${m.rows} × ${m.cols} = ${m.rows * m.cols}, ` + `found ${m.data.length}`);
   }
 }
 
@@ -66,10 +63,7 @@ export function assertClassUnitMatrix(m: ClassUnitMatrix, name = "matrix"): void
   assertNonNegativeInteger(m.classes, `${name}.classes`);
   assertNonNegativeInteger(m.units, `${name}.units`);
   if (!(m.data instanceof Float64Array) || m.data.length !== m.classes * m.units) {
-    throw new Error(
-      `${name}: expected a Float64Array of classes × units = ${m.classes * m.units} values, ` +
-        `found ${describe(m.data)}`,
-    );
+    throw new Error(`${name}: expected a Float64Array of classes × units = ${m.classes * m.units} values, ` + `found ${describe(m.data)}`);
   }
 }
 

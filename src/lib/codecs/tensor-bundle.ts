@@ -6,13 +6,7 @@ const MAGIC = "TBN1";
 const ALIGN = 8;
 
 export type DType = "uint8" | "uint16" | "int32" | "float32";
-export type TypedArrayOf<D extends DType> = D extends "uint8"
-  ? Uint8Array
-  : D extends "uint16"
-    ? Uint16Array
-    : D extends "int32"
-      ? Int32Array
-      : Float32Array;
+export type TypedArrayOf<D extends DType> = D extends "uint8" ? Uint8Array : D extends "uint16" ? Uint16Array : D extends "int32" ? Int32Array : Float32Array;
 export type BundleArray = Uint8Array | Uint16Array | Int32Array | Float32Array;
 
 export interface NamedArray {
@@ -118,7 +112,12 @@ export function decodeBundle(buffer: ArrayBuffer, source = "tensor bundle"): Dec
 }
 
 /** Looks up an array by name and dtype, with an error that says what the file holds instead. */
-export function requireArray<D extends DType>(bundle: DecodedBundle, name: string, dtype: D, source = "tensor bundle"): { shape: number[]; data: TypedArrayOf<D> } {
+export function requireArray<D extends DType>(
+  bundle: DecodedBundle,
+  name: string,
+  dtype: D,
+  source = "tensor bundle",
+): { shape: number[]; data: TypedArrayOf<D> } {
   const found = bundle.arrays[name];
   if (!found) throw new Error(`${source}: expected an array "${name}", found only [${Object.keys(bundle.arrays).join(", ")}]`);
   if (found.dtype !== dtype) throw new Error(`${source}: expected "${name}" as ${dtype}, found ${found.dtype}`);

@@ -55,7 +55,9 @@ export function parseConceptsCsv(text: string, source: string): { labels: Uint8A
     const at = `${source}: line ${lineNumber}`;
     const fields = lines[row + 1].split(",");
     if (fields.length !== fieldNames.length) {
-      throw new Error(`${at}: expected ${fieldNames.length} fields (${CONCEPTS_CSV_HEADER}), found ${fields.length}: ${JSON.stringify(lines[row + 1].slice(0, 200))}`);
+      throw new Error(
+        `${at}: expected ${fieldNames.length} fields (${CONCEPTS_CSV_HEADER}), found ${fields.length}: ${JSON.stringify(lines[row + 1].slice(0, 200))}`,
+      );
     }
     const whole = (field: number, min: number, max: number): number => {
       const value = fields[field];

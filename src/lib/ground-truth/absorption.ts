@@ -152,9 +152,13 @@ export interface AbsorptionResult {
  * PCA/ICA basis, x̂_neurons = x̂ · inverse + mean (sae/basis.ts). So decoder row j is
  * W_dec[j] / inputScale (· inverse), and offset = b_dec / inputScale (· inverse + mean).
  */
-export function decoderInNeuronSpace(sae: Pick<SaeWeights, "dIn" | "dSae" | "W_dec" | "b_dec" | "inputScale">, basis?: FittedBasis): { decoder: Float32Array; offset: Float32Array } {
+export function decoderInNeuronSpace(
+  sae: Pick<SaeWeights, "dIn" | "dSae" | "W_dec" | "b_dec" | "inputScale">,
+  basis?: FittedBasis,
+): { decoder: Float32Array; offset: Float32Array } {
   const { dIn, dSae, W_dec, b_dec, inputScale } = sae;
-  if (W_dec.length !== dSae * dIn || b_dec.length !== dIn) throw new Error(`decoderInNeuronSpace: W_dec must hold dSae × dIn = ${dSae * dIn} values and b_dec ${dIn}, found ${W_dec.length} and ${b_dec.length}`);
+  if (W_dec.length !== dSae * dIn || b_dec.length !== dIn)
+    throw new Error(`decoderInNeuronSpace: W_dec must hold dSae × dIn = ${dSae * dIn} values and b_dec ${dIn}, found ${W_dec.length} and ${b_dec.length}`);
   if (!basis) return { decoder: W_dec.map((v) => v / inputScale), offset: b_dec.map((v) => v / inputScale) };
   if (basis.dIn !== dIn) throw new Error(`decoderInNeuronSpace: the SAE reads ${dIn} values, the ${basis.name} basis gives ${basis.dIn}`);
   const dLayer = basis.dLayer;
@@ -203,7 +207,8 @@ export async function absorption(tf: TF, input: AbsorptionInput, options: Absorp
   const dSae = codes.cols;
   if (codes.rows !== images) throw new Error(`absorption: ${images} images of neurons but ${codes.rows} of codes`);
   if (concept.positive.length !== images) throw new Error(`absorption: concept ${concept.name} has ${concept.positive.length} values for ${images} images`);
-  if (decoder.length !== dSae * dNeurons) throw new Error(`absorption: the decoder must be [dSae × dNeurons] = ${dSae} × ${dNeurons} = ${dSae * dNeurons} values, found ${decoder.length}`);
+  if (decoder.length !== dSae * dNeurons)
+    throw new Error(`absorption: the decoder must be [dSae × dNeurons] = ${dSae} × ${dNeurons} = ${dSae * dNeurons} values, found ${decoder.length}`);
   if (o.origin !== undefined && o.origin.length !== dNeurons) throw new Error(`absorption: origin must have ${dNeurons} values, found ${o.origin.length}`);
   if (!Number.isInteger(o.maxK) || o.maxK < 1) throw new Error(`absorption: maxK must be a positive integer, found ${o.maxK}`);
   const split = input.split ?? splitRows(images, o.trainFraction, o.seed, concept.positive);
@@ -212,8 +217,14 @@ export async function absorption(tf: TF, input: AbsorptionInput, options: Absorp
   const neuronTrain = takeProbeSet(neurons, concept.positive, split.train);
   const balanced = takeProbeSet(neuronTrain.x, neuronTrain.positive, balancedRows(neuronTrain.positive, o.seed));
   const n1 = balanced.positive.reduce((a, v) => a + v, 0);
-  if (n1 === 0 || n1 === balanced.positive.length) throw new Error(`absorption: the training images need both classes of ${concept.name}, found ${n1} positives among ${balanced.positive.length}`);
-  const probe = await trainLogisticProbe(tf, balanced.x, balanced.positive, 2, { ...PROBE_SETUP.logistic, ...(o.l2 !== undefined ? { l2: o.l2 } : {}), kernels: o.kernels, pause: o.pause });
+  if (n1 === 0 || n1 === balanced.positive.length)
+    throw new Error(`absorption: the training images need both classes of ${concept.name}, found ${n1} positives among ${balanced.positive.length}`);
+  const probe = await trainLogisticProbe(tf, balanced.x, balanced.positive, 2, {
+    ...PROBE_SETUP.logistic,
+    ...(o.l2 !== undefined ? { l2: o.l2 } : {}),
+    kernels: o.kernels,
+    pause: o.pause,
+  });
   const direction = new Float64Array(dNeurons);
   for (let f = 0; f < dNeurons; f++) direction[f] = (probe.weights[dNeurons + f] - probe.weights[f]) / probe.standardizer.scale[f];
   const norm = Math.hypot(...direction);
@@ -231,7 +242,14 @@ export async function absorption(tf: TF, input: AbsorptionInput, options: Absorp
   const codeTrain = takeProbeSet(activeCodes, concept.positive, split.train);
   const codeTest = takeProbeSet(activeCodes, concept.positive, split.test);
   const ks = Array.from({ length: Math.min(o.maxK, dSae) }, (_, i) => i + 1);
-  const sparseProbes = await kSparseProbe(tf, codeTrain, codeTest, ks, { selection: "positive", balance: "train", seed: o.seed, l2: o.l2, kernels: o.kernels, pause: o.pause });
+  const sparseProbes = await kSparseProbe(tf, codeTrain, codeTest, ks, {
+    selection: "positive",
+    balance: "train",
+    seed: o.seed,
+    l2: o.l2,
+    kernels: o.kernels,
+    pause: o.pause,
+  });
   const mainLatents = mainLatentsFromProbes(sparseProbes, o.f1Jump);
   const isMain = new Uint8Array(dSae);
   for (const j of mainLatents) isMain[j] = 1;

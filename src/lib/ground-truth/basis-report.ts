@@ -5,7 +5,14 @@
 // mean firing rate. The build writes these reports; pages only read them.
 import type { ActivationMatrix } from "../analysis/types.js";
 import { compareToControl, type ControlComparison } from "./margin.js";
-import { explainUnits, summarizeExplanations, type ExplanationInput, type ExplanationKind, type ExplanationSummary, type UnitExplanation } from "./explanations.js";
+import {
+  explainUnits,
+  summarizeExplanations,
+  type ExplanationInput,
+  type ExplanationKind,
+  type ExplanationSummary,
+  type UnitExplanation,
+} from "./explanations.js";
 import { randomDictionaryAtFiringRate, thresholdToFiringRate } from "./controls.js";
 
 export type BasisKind = "neurons" | "pca" | "ica" | "sae";
@@ -84,7 +91,13 @@ const meanLive = (rates: Float64Array) => {
   return live.length > 0 ? live.reduce((a, b) => a + b, 0) / live.length : NaN;
 };
 
-const unitRow = (e: UnitExplanation): UnitRow => ({ kind: e.kind, name: e.name, ...(e.classIndex !== undefined ? { classIndex: e.classIndex } : {}), score: e.score, f1: e.f1 });
+const unitRow = (e: UnitExplanation): UnitRow => ({
+  kind: e.kind,
+  name: e.name,
+  ...(e.classIndex !== undefined ? { classIndex: e.classIndex } : {}),
+  score: e.score,
+  f1: e.f1,
+});
 
 const scoresOf = (explanations: readonly UnitExplanation[]) => explanations.map((e) => e.score);
 
@@ -129,13 +142,23 @@ export function basisReport(input: BasisInput, neurons: ActivationMatrix, concep
   };
   if (input.kind !== "sae") return report;
   if (!input.controlInput) throw new Error(`basisReport: SAE ${input.id} needs its input (controlInput) for the random-dictionary control`);
-  if (input.controlInput.rows !== input.values.rows) throw new Error(`basisReport: SAE ${input.id} has ${input.values.rows} rows of codes but ${input.controlInput.rows} of input`);
-  const random = setup.controlSeeds.map((seed) => explainUnits(randomDictionaryAtFiringRate(input.controlInput as ActivationMatrix, input.values.cols, rates, seed), concepts));
+  if (input.controlInput.rows !== input.values.rows)
+    throw new Error(`basisReport: SAE ${input.id} has ${input.values.rows} rows of codes but ${input.controlInput.rows} of input`);
+  const random = setup.controlSeeds.map((seed) =>
+    explainUnits(randomDictionaryAtFiringRate(input.controlInput as ActivationMatrix, input.values.cols, rates, seed), concepts),
+  );
   const rate = report.firingRate;
-  const thresholded = Number.isFinite(rate) ? [explainUnits(thresholdToFiringRate(neurons, rate), concepts)] : [neurons.cols ? explainUnits(thresholdToFiringRate(neurons, 0), concepts) : []];
+  const thresholded = Number.isFinite(rate)
+    ? [explainUnits(thresholdToFiringRate(neurons, rate), concepts)]
+    : [neurons.cols ? explainUnits(thresholdToFiringRate(neurons, 0), concepts) : []];
   report.controls = {
     randomDictionary: controlReport("a random dictionary of the same width, each latent firing as often as the SAE's", explanations, random, setup),
-    thresholdedNeurons: controlReport(`the layer's neurons, each kept on its top ${(100 * (Number.isFinite(rate) ? rate : 0)).toFixed(1)}% of images (the SAE's mean firing rate)`, explanations, thresholded, setup),
+    thresholdedNeurons: controlReport(
+      `the layer's neurons, each kept on its top ${(100 * (Number.isFinite(rate) ? rate : 0)).toFixed(1)}% of images (the SAE's mean firing rate)`,
+      explanations,
+      thresholded,
+      setup,
+    ),
   };
   return report;
 }

@@ -229,7 +229,10 @@ export function explainUnits(m: ActivationMatrix, input: ExplanationInput, optio
         } else {
           // NaN concept values in this class: rank the unit over the measured images only.
           const rows = stats.measured[c];
-          rho = spearman(Float64Array.from(rows, (r) => column[r]), Float64Array.from(rows, (r) => concept.values[r]));
+          rho = spearman(
+            Float64Array.from(rows, (r) => column[r]),
+            Float64Array.from(rows, (r) => concept.values[r]),
+          );
         }
         if (Number.isNaN(rho)) continue;
         sum += rho;

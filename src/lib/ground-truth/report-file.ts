@@ -100,7 +100,8 @@ export function parseGroundTruthFile(text: string, source: string): GroundTruthF
     throw new Error(`${source}: not JSON (${(error as Error).message})`);
   }
   const file = parsed as Partial<GroundTruthFile> | null;
-  if (typeof file !== "object" || file === null || file.format !== FORMAT) throw new Error(`${source}: expected a "${FORMAT}" file, found format ${JSON.stringify((file as { format?: unknown } | null)?.format ?? null)}`);
+  if (typeof file !== "object" || file === null || file.format !== FORMAT)
+    throw new Error(`${source}: expected a "${FORMAT}" file, found format ${JSON.stringify((file as { format?: unknown } | null)?.format ?? null)}`);
   if (!Array.isArray(file.layers)) throw new Error(`${source}: expected a list of layers`);
   return file as GroundTruthFile;
 }

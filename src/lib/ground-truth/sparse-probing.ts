@@ -139,7 +139,10 @@ export function splitProbeSet(x: ActivationMatrix, positive: Uint8Array, split: 
 
 /** One 0/1 target per class: "label = c". */
 export function classTargets(labels: ArrayLike<number>, classes: number): BinaryConcept[] {
-  return Array.from({ length: classes }, (_, c) => ({ name: `label = ${c}`, positive: Uint8Array.from(labels as ArrayLike<number>, (l) => (l === c ? 1 : 0)) }));
+  return Array.from({ length: classes }, (_, c) => ({
+    name: `label = ${c}`,
+    positive: Uint8Array.from(labels as ArrayLike<number>, (l) => (l === c ? 1 : 0)),
+  }));
 }
 
 /**
@@ -216,7 +219,13 @@ function accuracyOf(predicted: Uint8Array, positive: Uint8Array): number {
  * The k-sparse probes of one target on one basis, one result per k (in the order given). Throws
  * when the training rows lack a class or k is not a positive integer.
  */
-export async function kSparseProbe(tf: TF, train: ProbeSet, test: ProbeSet, ks: readonly number[] = SPARSE_PROBE_SETUP.ks, options: SparseProbeOptions = {}): Promise<SparseProbeResult[]> {
+export async function kSparseProbe(
+  tf: TF,
+  train: ProbeSet,
+  test: ProbeSet,
+  ks: readonly number[] = SPARSE_PROBE_SETUP.ks,
+  options: SparseProbeOptions = {},
+): Promise<SparseProbeResult[]> {
   checkProbeSet(train, "train");
   checkProbeSet(test, "test");
   if (test.x.cols !== train.x.cols) throw new Error(`kSparseProbe: train has ${train.x.cols} columns, test ${test.x.cols}`);
@@ -226,7 +235,10 @@ export async function kSparseProbe(tf: TF, train: ProbeSet, test: ProbeSet, ks: 
   const trainSet = balance === "none" ? train : takeProbeSet(train.x, train.positive, balancedRows(train.positive, seed));
   const testSet = balance === "both" ? takeProbeSet(test.x, test.positive, balancedRows(test.positive, seed ^ 0x5bd1e995)) : test;
   const ranking = rankByMeanDifference(trainSet.x, trainSet.positive, options.selection ?? SPARSE_PROBE_SETUP.selection);
-  const { l2, maxIterations, tolerance } = { ...PROBE_SETUP.logistic, ...definedOnly({ l2: options.l2, maxIterations: options.maxIterations, tolerance: options.tolerance }) };
+  const { l2, maxIterations, tolerance } = {
+    ...PROBE_SETUP.logistic,
+    ...definedOnly({ l2: options.l2, maxIterations: options.maxIterations, tolerance: options.tolerance }),
+  };
   const results: SparseProbeResult[] = [];
   for (const k of ks) {
     const columns = Array.from(ranking.subarray(0, Math.min(k, ranking.length)));
@@ -241,7 +253,10 @@ export async function kSparseProbe(tf: TF, train: ProbeSet, test: ProbeSet, ks: 
       testAccuracy: accuracyOf(predicted, testSet.positive),
       testF1: f1Score(predicted, testSet.positive).f1,
       testAuroc: auroc(testLogits, testSet.positive),
-      trainAccuracy: accuracyOf(Uint8Array.from(trainLogits, (z) => (z > 0 ? 1 : 0)), trainSet.positive),
+      trainAccuracy: accuracyOf(
+        Uint8Array.from(trainLogits, (z) => (z > 0 ? 1 : 0)),
+        trainSet.positive,
+      ),
       trainRows: trainSet.x.rows,
       testRows: testSet.x.rows,
     });

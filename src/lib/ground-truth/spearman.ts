@@ -87,7 +87,10 @@ export function withinClassSpearman(
   for (let c = 0; c < classes; c++) {
     const rows = members[c];
     if (rows.length < minCount) continue;
-    const rho = spearman(Float64Array.from(rows, (i) => unitValues[i]), Float64Array.from(rows, (i) => conceptValues[i]));
+    const rho = spearman(
+      Float64Array.from(rows, (i) => unitValues[i]),
+      Float64Array.from(rows, (i) => conceptValues[i]),
+    );
     perClass[c] = rho;
     if (Number.isNaN(rho)) continue;
     sum += rho;

@@ -86,13 +86,13 @@ function layerNames(layers: LayerSpec[]): string[] {
   });
 }
 
-
 const formatShape = (shape: number[]) => `[${shape.join(", ")}]`;
 
 /** The output shape of one layer given its input shape; throws on a bad field or a bad input. */
 function outputShape(layer: LayerSpec, input: number[], where: string, options: BuildOptions): number[] {
   const needsImage = () => {
-    if (input.length !== 3) throw new Error(`${where} needs a 3-D input [height, width, channels], but its input is ${formatShape(input)}; add a reshape before it`);
+    if (input.length !== 3)
+      throw new Error(`${where} needs a 3-D input [height, width, channels], but its input is ${formatShape(input)}; add a reshape before it`);
     return input as [number, number, number];
   };
   const positive = (field: string, value: unknown) => {
@@ -154,12 +154,14 @@ function outputShape(layer: LayerSpec, input: number[], where: string, options: 
 /** Checks the spec and options; returns each layer's name. */
 function checkArchitecture(spec: ArchitectureSpec, options: BuildOptions): string[] {
   if (!isPositiveInteger(options.inputSize)) throw new Error(`buildModel: options.inputSize must be a positive integer, got ${options.inputSize}`);
-  if (!(isPositiveInteger(options.classes) && options.classes >= 2)) throw new Error(`buildModel: options.classes must be an integer >= 2, got ${options.classes}`);
+  if (!(isPositiveInteger(options.classes) && options.classes >= 2))
+    throw new Error(`buildModel: options.classes must be an integer >= 2, got ${options.classes}`);
   if (!Number.isInteger(spec.seed)) throw new Error(`buildModel: spec.seed must be an integer, got ${spec.seed}`);
   if (!Array.isArray(spec.layers)) throw new Error(`buildModel: spec.layers must be a list of layers, got ${JSON.stringify(spec.layers)}`);
   let shape = [options.inputSize];
   spec.layers.forEach((layer: LayerSpec | null, i) => {
-    if (typeof layer !== "object" || layer === null) throw new Error(`buildModel: spec.layers[${i}] must be a layer like {"type": "dense", "units": 32}, got ${JSON.stringify(layer)}`);
+    if (typeof layer !== "object" || layer === null)
+      throw new Error(`buildModel: spec.layers[${i}] must be a layer like {"type": "dense", "units": 32}, got ${JSON.stringify(layer)}`);
     shape = outputShape(layer, shape, `buildModel: spec.layers[${i}] (${String(layer.type)})`, options);
   });
   if (shape.length !== 1) {
@@ -176,15 +178,24 @@ function modelName(spec: ArchitectureSpec, options: BuildOptions): string {
   }
   const token = (layer: LayerSpec): string => {
     switch (layer.type) {
-      case "standardize": return "std";
-      case "reshape": return `reshape${layer.shape.join("x")}`;
-      case "dense": return `d${layer.units}`;
-      case "relu": return "relu";
-      case "layernorm": return "ln";
-      case "dropout": return `drop${String(layer.rate).replace(".", "p")}`;
-      case "conv2d": return `conv${layer.filters}k${layer.kernelSize}`;
-      case "maxpool": return `pool${layer.size}`;
-      case "flatten": return "flat";
+      case "standardize":
+        return "std";
+      case "reshape":
+        return `reshape${layer.shape.join("x")}`;
+      case "dense":
+        return `d${layer.units}`;
+      case "relu":
+        return "relu";
+      case "layernorm":
+        return "ln";
+      case "dropout":
+        return `drop${String(layer.rate).replace(".", "p")}`;
+      case "conv2d":
+        return `conv${layer.filters}k${layer.kernelSize}`;
+      case "maxpool":
+        return `pool${layer.size}`;
+      case "flatten":
+        return "flat";
     }
   };
   return ["net", options.inputSize, ...spec.layers.map(token), options.classes].join("_");

@@ -3,7 +3,6 @@
 import type { LayersModel, TF } from "../tf-types.js";
 import { buildModel, type ArchitectureSpec } from "./architecture.js";
 
-
 export interface MlpSpec {
   /** Length of the flat input vector (784 for MNIST). */
   inputSize: number;

@@ -52,7 +52,10 @@ export const CNN: ModelEntry = {
   title: "CNN",
   change: "two conv layers (8 and 16 filters of 3×3, each followed by ReLU and 2×2 max-pooling) before a dense 32 layer",
   page: "cnn",
-  architecture: { layers: [{ type: "reshape", shape: [28, 28, 1] }, conv(8), relu, pool, conv(16), relu, pool, { type: "flatten" }, dense(32), relu], seed: SEED },
+  architecture: {
+    layers: [{ type: "reshape", shape: [28, 28, 1] }, conv(8), relu, pool, conv(16), relu, pool, { type: "flatten" }, dense(32), relu],
+    seed: SEED,
+  },
   train: { epochs: 8, batchSize: 64, learningRate: 0.001, optimizer: "adam", seed: SEED },
   tsne: true,
 };
@@ -77,16 +80,20 @@ export const MODELS: readonly ModelEntry[] = [
     relu,
   ]),
   mlpVariant("layernorm-after-relu", "LayerNorm after ReLU", "LayerNorm after each ReLU", [dense(32), relu, layernorm, dense(16), relu, layernorm]),
-  mlpVariant("layernorm-before-relu", "LayerNorm before ReLU", "LayerNorm between each dense layer and its ReLU", [dense(32), layernorm, relu, dense(16), layernorm, relu]),
-  mlpVariant("best-notebook-mlp", "ReLU→LN→dropout, LN→ReLU", "layer 1: ReLU → LayerNorm → dropout 0.2; layer 2: LayerNorm → ReLU (the seed notebooks' best configuration)", [
+  mlpVariant("layernorm-before-relu", "LayerNorm before ReLU", "LayerNorm between each dense layer and its ReLU", [
     dense(32),
-    relu,
     layernorm,
-    dropout(0.2),
+    relu,
     dense(16),
     layernorm,
     relu,
   ]),
+  mlpVariant(
+    "best-notebook-mlp",
+    "ReLU→LN→dropout, LN→ReLU",
+    "layer 1: ReLU → LayerNorm → dropout 0.2; layer 2: LayerNorm → ReLU (the seed notebooks' best configuration)",
+    [dense(32), relu, layernorm, dropout(0.2), dense(16), layernorm, relu],
+  ),
   mlpVariant("dropout-mlp", "Dropout 0.2", "dropout 0.2 after each ReLU", [dense(32), relu, dropout(0.2), dense(16), relu, dropout(0.2)]),
   ...ACTIVATION_L1_COEFFICIENTS.map((coefficient) =>
     mlpVariant(

@@ -12,11 +12,13 @@ type Tensor4D = import("@tensorflow/tfjs").Tensor4D;
 
 function checkClass(network: Network, classIndex: number, what: string): void {
   const classes = classCount(network);
-  if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes) throw new Error(`${what}: class must be 0..${classes - 1}, found ${describeValue(classIndex)}`);
+  if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= classes)
+    throw new Error(`${what}: class must be 0..${classes - 1}, found ${describeValue(classIndex)}`);
 }
 
 function checkImage(network: Network, image: Float32Array, what: string): void {
-  if (!(image instanceof Float32Array) || image.length !== inputSize(network)) throw new Error(`${what}: image must be a Float32Array of ${inputSize(network)} pixels`);
+  if (!(image instanceof Float32Array) || image.length !== inputSize(network))
+    throw new Error(`${what}: image must be a Float32Array of ${inputSize(network)} pixels`);
 }
 
 /** The side of a square input image (28 for MNIST), or an error for a non-square input. */
@@ -30,7 +32,9 @@ export function imageSide(network: Network): number {
 async function classLogits(tf: TF, network: Network, inputs: Float32Array, rows: number, classIndex: number): Promise<Float32Array> {
   const model = uploadNetwork(tf, network);
   try {
-    const scores = tf.tidy(() => tf.reshape(tf.slice(forwardTo(tf, model, tf.tensor2d(inputs, [rows, inputSize(network)]), LOGITS), [0, classIndex], [-1, 1]), [-1]));
+    const scores = tf.tidy(() =>
+      tf.reshape(tf.slice(forwardTo(tf, model, tf.tensor2d(inputs, [rows, inputSize(network)]), LOGITS), [0, classIndex], [-1, 1]), [-1]),
+    );
     try {
       return Float32Array.from(await scores.data());
     } finally {
@@ -104,7 +108,13 @@ export interface OcclusionMap {
  * Occlusion sensitivity (Zeiler and Fergus): slide a patch × patch window of `fill` over the image
  * with the given stride, and record how much the class logit drops with each window occluded.
  */
-export async function occlusion(tf: TF, network: Network, image: Float32Array, classIndex: number, options: { patch?: number; stride?: number; fill?: number } = {}): Promise<OcclusionMap> {
+export async function occlusion(
+  tf: TF,
+  network: Network,
+  image: Float32Array,
+  classIndex: number,
+  options: { patch?: number; stride?: number; fill?: number } = {},
+): Promise<OcclusionMap> {
   const what = "occlusion";
   checkImage(network, image, what);
   checkClass(network, classIndex, what);

@@ -84,7 +84,10 @@ export async function invertFeature(
       const value = optimizer.minimize(() => {
         const seen = shift(tf, pixels, side, dy, dx);
         const target = score(seen);
-        const smoothness = tf.add(tf.sum(tf.abs(tf.sub(tf.slice(pixels, [0, 0, 1, 0], [1, side, side - 1, 1]), tf.slice(pixels, [0, 0, 0, 0], [1, side, side - 1, 1])))), tf.sum(tf.abs(tf.sub(tf.slice(pixels, [0, 1, 0, 0], [1, side - 1, side, 1]), tf.slice(pixels, [0, 0, 0, 0], [1, side - 1, side, 1])))));
+        const smoothness = tf.add(
+          tf.sum(tf.abs(tf.sub(tf.slice(pixels, [0, 0, 1, 0], [1, side, side - 1, 1]), tf.slice(pixels, [0, 0, 0, 0], [1, side, side - 1, 1])))),
+          tf.sum(tf.abs(tf.sub(tf.slice(pixels, [0, 1, 0, 0], [1, side - 1, side, 1]), tf.slice(pixels, [0, 0, 0, 0], [1, side - 1, side, 1])))),
+        );
         const penalty = tf.add(tf.mul(l2, tf.sum(tf.square(pixels))), tf.mul(tv, smoothness));
         return tf.sub(penalty, target) as import("@tensorflow/tfjs").Scalar;
       }, true);

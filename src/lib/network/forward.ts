@@ -4,7 +4,16 @@
 import type { TF, Tensor } from "../tf-types.js";
 import type { ActivationMatrix } from "../analysis/types.js";
 import { checkPositiveInteger, checkFiniteNumber } from "../validate-input.js";
-import { checkInputs, defaultInputScale, inputRows, reshapeInput, applyLayers, uploadNetwork, type InputArray, type UploadedNetwork } from "./tensor-network.js";
+import {
+  checkInputs,
+  defaultInputScale,
+  inputRows,
+  reshapeInput,
+  applyLayers,
+  uploadNetwork,
+  type InputArray,
+  type UploadedNetwork,
+} from "./tensor-network.js";
 import { inputSize, type Network } from "./network.js";
 
 /** Activations by name: rows = examples, cols = values per example, `shape` = one example's shape. */
@@ -22,7 +31,13 @@ export interface ForwardOptions {
 }
 
 /** Runs `inputs` through an uploaded network and records the chosen activations. Leaves no tensors behind. */
-export async function recordActivations(tf: TF, model: UploadedNetwork, inputs: InputArray, count: number, options: ForwardOptions = {}): Promise<ActivationCache> {
+export async function recordActivations(
+  tf: TF,
+  model: UploadedNetwork,
+  inputs: InputArray,
+  count: number,
+  options: ForwardOptions = {},
+): Promise<ActivationCache> {
   const what = "recordActivations";
   const network = model.network;
   checkInputs(network, inputs, count, what);

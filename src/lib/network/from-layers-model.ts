@@ -180,7 +180,9 @@ function readLayer(className: string, name: string, config: Record<string, unkno
       return [{ kind: "relu", name }];
     case "LayerNormalization": {
       const axis = config.axis;
-      const lastAxis = Array.isArray(axis) ? axis.length === 1 && (axis[0] === -1 || axis[0] === input.length) : axis === -1 || axis === input.length || axis === undefined;
+      const lastAxis = Array.isArray(axis)
+        ? axis.length === 1 && (axis[0] === -1 || axis[0] === input.length)
+        : axis === -1 || axis === input.length || axis === undefined;
       if (!lastAxis) throw new Error(`${where}: only normalization over the last axis is supported, found axis ${JSON.stringify(axis)}`);
       const size = input[input.length - 1];
       const gamma = config.scale !== false ? weight(weights, name, "gamma", [size], where) : new Float32Array(size).fill(1);
@@ -193,7 +195,15 @@ function readLayer(className: string, name: string, config: Record<string, unkno
       return [{ kind: "dropout", name, rate: Number(config.rate) }];
     case "MaxPooling2D": {
       const poolSize = pair(config.pool_size ?? 2, `${where}: pool_size`);
-      return [{ kind: "maxpool", name, poolSize, strides: pair(config.strides ?? poolSize, `${where}: strides`), padding: padding(config.padding ?? "valid", `${where}: padding`) }];
+      return [
+        {
+          kind: "maxpool",
+          name,
+          poolSize,
+          strides: pair(config.strides ?? poolSize, `${where}: strides`),
+          padding: padding(config.padding ?? "valid", `${where}: padding`),
+        },
+      ];
     }
     case "Flatten":
       return [{ kind: "flatten", name }];

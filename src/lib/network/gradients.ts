@@ -87,11 +87,13 @@ export async function classLogitGradients(
   if (layer === LOGITS) throw new Error(`${what}: layer must be a hidden activation, found "logits"`);
   checkInputs(network, images, count, what);
   const classes = classCount(network);
-  if (labels === null || typeof labels !== "object" || labels.length !== count) throw new Error(`${what}: expected ${count} labels (one per image), found ${labels?.length}`);
+  if (labels === null || typeof labels !== "object" || labels.length !== count)
+    throw new Error(`${what}: expected ${count} labels (one per image), found ${labels?.length}`);
   const examplesPerClass = new Int32Array(classes);
   for (let n = 0; n < count; n++) {
     const label = labels[n];
-    if (!Number.isInteger(label) || label < 0 || label >= classes) throw new Error(`${what}: label ${n} must be a class index 0..${classes - 1}, found ${label}`);
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new Error(`${what}: label ${n} must be a class index 0..${classes - 1}, found ${label}`);
     examplesPerClass[label]++;
   }
   const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(images), `${what}: scaleInputs`);
@@ -104,7 +106,16 @@ export async function classLogitGradients(
       const rows = Math.min(batchSize, count - start);
       const batchSums = tf.tidy(() => {
         const activation = forwardTo(tf, model, inputRows(tf, images, start, rows, inputSize(network), scale), layer);
-        const oneHot = tf.cast(tf.oneHot(tf.tensor1d(Int32Array.from({ length: rows }, (_, i) => labels[start + i]), "int32"), classes), "float32") as Tensor2D;
+        const oneHot = tf.cast(
+          tf.oneHot(
+            tf.tensor1d(
+              Int32Array.from({ length: rows }, (_, i) => labels[start + i]),
+              "int32",
+            ),
+            classes,
+          ),
+          "float32",
+        ) as Tensor2D;
         const targetLogitSum = (a: Tensor) => tf.sum(tf.mul(forwardFrom(tf, model, layer, a), oneHot));
         const gradient = tf.grad(targetLogitSum)(activation);
         // Sum over positions: [rows, units] whatever the activation's shape.
@@ -141,7 +152,9 @@ export interface Saliency {
 function checkImage(network: Network, image: Float32Array, what: string): void {
   const size = inputSize(network);
   if (!(image instanceof Float32Array) || image.length !== size) {
-    throw new Error(`${what}: image must be a Float32Array of ${size} values, found ${image instanceof Float32Array ? `${image.length} values` : Object.prototype.toString.call(image)}`);
+    throw new Error(
+      `${what}: image must be a Float32Array of ${size} values, found ${image instanceof Float32Array ? `${image.length} values` : Object.prototype.toString.call(image)}`,
+    );
   }
   const bad = image.findIndex((value) => !Number.isFinite(value));
   if (bad >= 0) throw new Error(`${what}: image value ${bad} is not finite (${image[bad]})`);
@@ -211,7 +224,8 @@ export async function logitInputGradients(
   const what = "logitInputGradients";
   checkInputs(network, images, count, what);
   const classTotal = classCount(network);
-  if (classes === null || typeof classes !== "object" || classes.length !== count) throw new Error(`${what}: expected ${count} classes (one per image), found ${classes?.length}`);
+  if (classes === null || typeof classes !== "object" || classes.length !== count)
+    throw new Error(`${what}: expected ${count} classes (one per image), found ${classes?.length}`);
   const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(images), `${what}: scaleInputs`);
   const batchSize = checkPositiveInteger(options.batchSize ?? 1000, `${what}: batchSize`);
   const size = inputSize(network);

@@ -5,7 +5,18 @@
 import type { TF, Tensor } from "../tf-types.js";
 import { checkPositiveInteger, checkFiniteNumber, describeValue } from "../validate-input.js";
 import { hiddenActivationNames, inputSize, classCount, type Network } from "./network.js";
-import { applyLayers, checkInputs, defaultInputScale, forwardFrom, inputRows, layerIndexOf, reshapeInput, uploadNetwork, type InputArray, type UploadedNetwork } from "./tensor-network.js";
+import {
+  applyLayers,
+  checkInputs,
+  defaultInputScale,
+  forwardFrom,
+  inputRows,
+  layerIndexOf,
+  reshapeInput,
+  uploadNetwork,
+  type InputArray,
+  type UploadedNetwork,
+} from "./tensor-network.js";
 
 export interface Intervention {
   /** Any activation but the logits, e.g. "relu_2" or "conv_1". */
@@ -75,7 +86,13 @@ function masks(model: UploadedNetwork, layer: string, units: number[], scales: n
 }
 
 /** Uploads the network and `count` images (count × inputSize, row-major) for later interventions. */
-export function createInterventionRunner(tf: TF, network: Network, images: InputArray, count: number, options: InterventionRunnerOptions = {}): InterventionRunner {
+export function createInterventionRunner(
+  tf: TF,
+  network: Network,
+  images: InputArray,
+  count: number,
+  options: InterventionRunnerOptions = {},
+): InterventionRunner {
   checkInputs(network, images, count, WHAT);
   if (classCount(network) > 256) throw new Error(`${WHAT}: predictions are stored as bytes, so at most 256 classes; found ${classCount(network)}`);
   const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(images), `${WHAT}: scaleInputs`);
@@ -91,7 +108,8 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
   let disposed = false;
   let baselineValues: Promise<Uint8Array> | undefined;
 
-  const forwardTo = (start: number, rows: number, to: number): Tensor => tf.tidy(() => applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, to));
+  const forwardTo = (start: number, rows: number, to: number): Tensor =>
+    tf.tidy(() => applyLayers(tf, model, reshapeInput(tf, model, inputRows(tf, images, start, rows, size, scale)), 0, to));
 
   /** The layer's activation for every batch, cached when it fits the budget, else null (recompute per batch). */
   const cachedActivation = (layer: string): Tensor[] | null => {
@@ -118,13 +136,24 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
    * Runs every batch of images from `layer` on: `edit(activation)` gives one or more edited
    * activations, and `read` receives what the rest of the network makes of them for the batch.
    */
-  const eachBatch = async (layer: string, edit: (activation: Tensor) => Tensor[], read: (logits: Tensor[], start: number, rows: number) => Tensor, use: (values: Float32Array | Int32Array | Uint8Array, start: number, rows: number) => void): Promise<void> => {
+  const eachBatch = async (
+    layer: string,
+    edit: (activation: Tensor) => Tensor[],
+    read: (logits: Tensor[], start: number, rows: number) => Tensor,
+    use: (values: Float32Array | Int32Array | Uint8Array, start: number, rows: number) => void,
+  ): Promise<void> => {
     const cached = cachedActivation(layer);
     const to = layerIndexOf(model, layer);
     for (const [b, { start, rows }] of batches.entries()) {
       const activation = cached ? cached[b] : forwardTo(start, rows, to);
       try {
-        const result = tf.tidy(() => read(edit(activation).map((a) => forwardFrom(tf, model, layer, a)), start, rows));
+        const result = tf.tidy(() =>
+          read(
+            edit(activation).map((a) => forwardFrom(tf, model, layer, a)),
+            start,
+            rows,
+          ),
+        );
         try {
           use(await result.data(), start, rows);
         } finally {
@@ -150,13 +179,15 @@ export function createInterventionRunner(tf: TF, network: Network, images: Input
   };
 
   /** Argmax predictions with `layer`'s last axis multiplied by each mask. */
-  const predict = (layer: string, all: Float32Array[]) => predictions(layer, all.length, (activation) => all.map((mask) => tf.mul(activation, tf.tensor1d(mask))));
+  const predict = (layer: string, all: Float32Array[]) =>
+    predictions(layer, all.length, (activation) => all.map((mask) => tf.mul(activation, tf.tensor1d(mask))));
 
   const checkDirection = (layer: string, direction: Float32Array): void => {
     const allowed = hiddenActivationNames(network);
     if (!allowed.includes(layer)) throw new Error(`${WHAT}: layer must be one of [${allowed.join(", ")}], found ${describeValue(layer)}`);
     const units = model.activations.find((a) => a.name === layer)!.units;
-    if (!(direction instanceof Float32Array) || direction.length !== units) throw new Error(`${WHAT}: a direction in ${layer} must hold ${units} values (one per unit), found ${direction?.length}`);
+    if (!(direction instanceof Float32Array) || direction.length !== units)
+      throw new Error(`${WHAT}: a direction in ${layer} must hold ${units} values (one per unit), found ${direction?.length}`);
   };
 
   const assertLive = () => {

@@ -35,7 +35,10 @@ export async function decodeModelFiles(files: RawModelFiles): Promise<DecodedMod
   const source = `model "${files.name}"`;
   const network = networkFromLayersModel(files.modelJson, readWeightsBin(files.modelJson, files.weightsBin, `${source}: weights.bin`), `${source}: model.json`);
   const snapshots = decodeWeightSnapshots(decodeBundle(await gunzipIfNeeded(files.snapshotsBin), `${source}: snapshots.bin`), `${source}: snapshots.bin`);
-  const epochs = snapshots.map(({ epoch, weights }) => ({ epoch, network: networkFromLayersModel(files.modelJson, weights, `${source}: snapshots.bin, epoch ${epoch}`) }));
+  const epochs = snapshots.map(({ epoch, weights }) => ({
+    epoch,
+    network: networkFromLayersModel(files.modelJson, weights, `${source}: snapshots.bin, epoch ${epoch}`),
+  }));
   if (!Array.isArray(files.record?.history) || files.record.history.length === 0) throw new Error(`${source}: history.json has no training history`);
   return { name: files.name, network, epochs, record: files.record };
 }

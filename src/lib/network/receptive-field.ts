@@ -45,7 +45,8 @@ export function receptiveField(network: Network, name: string, position: [number
       imageShape = layer.shape;
       break;
     }
-    if (layer.kind === "dense" || layer.kind === "flatten") throw new Error(`receptiveField: ${name} comes after ${layer.kind} layer "${layer.name}", which mixes every position`);
+    if (layer.kind === "dense" || layer.kind === "flatten")
+      throw new Error(`receptiveField: ${name} comes after ${layer.kind} layer "${layer.name}", which mixes every position`);
     const window = windowOf(layer);
     if (!window) continue;
     const output = shapes[index];

@@ -20,7 +20,8 @@ const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 function checkEpochs(epochs: unknown[], source: string): number[] {
   epochs.forEach((epoch, i) => {
-    if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 0) throw new Error(`${source}: epoch ${i} must be a non-negative integer, found ${JSON.stringify(epoch)}`);
+    if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 0)
+      throw new Error(`${source}: epoch ${i} must be a non-negative integer, found ${JSON.stringify(epoch)}`);
     if (i > 0 && epoch <= (epochs[i - 1] as number)) throw new Error(`${source}: epochs must be strictly increasing, found ${epochs[i - 1]} then ${epoch}`);
   });
   return epochs as number[];
@@ -56,13 +57,15 @@ export function encodeWeightSnapshots(snapshots: { epoch: number; weights: { nam
 
 function checkMeta(meta: Record<string, unknown>, source: string): WeightSnapshotsMeta {
   const { epochs, weights } = meta as Partial<WeightSnapshotsMeta>;
-  if (!Array.isArray(weights) || weights.length === 0) throw new Error(`${source}: meta.weights must be a non-empty list of { name, shape }, found ${JSON.stringify(weights)}`);
+  if (!Array.isArray(weights) || weights.length === 0)
+    throw new Error(`${source}: meta.weights must be a non-empty list of { name, shape }, found ${JSON.stringify(weights)}`);
   weights.forEach((w, i) => {
     if (w === null || typeof w !== "object" || typeof w.name !== "string" || !Array.isArray(w.shape)) {
       throw new Error(`${source}: meta.weights[${i}] must be { name, shape }, found ${JSON.stringify(w)}`);
     }
   });
-  if (!Array.isArray(epochs) || epochs.length === 0) throw new Error(`${source}: meta.epochs must be a non-empty list of epochs, found ${JSON.stringify(epochs)}`);
+  if (!Array.isArray(epochs) || epochs.length === 0)
+    throw new Error(`${source}: meta.epochs must be a non-empty list of epochs, found ${JSON.stringify(epochs)}`);
   return { epochs: checkEpochs(epochs, `${source}: meta.epochs`), weights };
 }
 

@@ -7,7 +7,16 @@ import type { TF, Tensor } from "../tf-types.js";
 import type { ActivationMatrix } from "../analysis/types.js";
 import { checkFiniteNumber, checkPositiveInteger } from "../validate-input.js";
 import { inputSize, type Network } from "./network.js";
-import { applyLayers, checkInputs, defaultInputScale, inputRows, reshapeInput, uploadNetwork, type InputArray, type UploadedNetwork } from "./tensor-network.js";
+import {
+  applyLayers,
+  checkInputs,
+  defaultInputScale,
+  inputRows,
+  reshapeInput,
+  uploadNetwork,
+  type InputArray,
+  type UploadedNetwork,
+} from "./tensor-network.js";
 
 export interface LayerUnits {
   /** rows × units: a neuron's value, or a channel's mean over the positions of its map. */
@@ -43,7 +52,13 @@ interface Accumulator {
   maxValue: number;
 }
 
-export async function recordUnits(tf: TF, model: UploadedNetwork, inputs: InputArray, count: number, options: UnitOptions = {}): Promise<Record<string, LayerUnits>> {
+export async function recordUnits(
+  tf: TF,
+  model: UploadedNetwork,
+  inputs: InputArray,
+  count: number,
+  options: UnitOptions = {},
+): Promise<Record<string, LayerUnits>> {
   const what = "recordUnits";
   checkInputs(model.network, inputs, count, what);
   const scale = checkFiniteNumber(options.scaleInputs ?? defaultInputScale(inputs), `${what}: scaleInputs`);
@@ -51,7 +66,8 @@ export async function recordUnits(tf: TF, model: UploadedNetwork, inputs: InputA
   const names = options.names ?? model.activations.map((a) => a.name);
   const infos = names.map((name) => {
     const info = model.activations.find((a) => a.name === name);
-    if (!info) throw new Error(`${what}: unknown activation ${JSON.stringify(name)}: ${model.network.name} has [${model.activations.map((a) => a.name).join(", ")}]`);
+    if (!info)
+      throw new Error(`${what}: unknown activation ${JSON.stringify(name)}: ${model.network.name} has [${model.activations.map((a) => a.name).join(", ")}]`);
     return info;
   });
   const byLayer = new Map(infos.map((info) => [info.layerIndex, info]));
@@ -80,7 +96,8 @@ export async function recordUnits(tf: TF, model: UploadedNetwork, inputs: InputA
         if (!info) return;
         // [rows, positions, units]: a flat layer has one position.
         const grouped = tf.reshape(output, [rows, -1, info.units]);
-        const reductions = info.shape.length === 3 ? [tf.mean(grouped, 1), tf.max(grouped, 1), tf.argMax(grouped, 1)] : [tf.reshape(output, [rows, info.units])];
+        const reductions =
+          info.shape.length === 3 ? [tf.mean(grouped, 1), tf.max(grouped, 1), tf.argMax(grouped, 1)] : [tf.reshape(output, [rows, info.units])];
         kept[info.name] = [...reductions, tf.sum(output), tf.sum(tf.square(output)), tf.min(output), tf.max(output)];
       });
       return kept;
@@ -123,7 +140,13 @@ export async function recordUnits(tf: TF, model: UploadedNetwork, inputs: InputA
 }
 
 /** Uploads the network, records its units and frees the weights again. */
-export async function networkUnits(tf: TF, network: Network, inputs: InputArray, count: number, options: UnitOptions = {}): Promise<Record<string, LayerUnits>> {
+export async function networkUnits(
+  tf: TF,
+  network: Network,
+  inputs: InputArray,
+  count: number,
+  options: UnitOptions = {},
+): Promise<Record<string, LayerUnits>> {
   const model = uploadNetwork(tf, network);
   try {
     return await recordUnits(tf, model, inputs, count, options);

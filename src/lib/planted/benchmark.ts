@@ -97,7 +97,12 @@ function checkDictionary(data: PlantedData, learned: LearnedDictionary): void {
  * from one pass over the sparse true codes, O(samples log samples + nonzeros) per latent. A latent
  * never above `threshold` is dead: NaN. Yields after every `latentsPerStep` latents.
  */
-export function* latentLabelScoreSteps(data: PlantedData, codes: ActivationMatrix, threshold = 0, latentsPerStep = 8): Generator<void, { scores: Float64Array; bestFeature: Int32Array }> {
+export function* latentLabelScoreSteps(
+  data: PlantedData,
+  codes: ActivationMatrix,
+  threshold = 0,
+  latentsPerStep = 8,
+): Generator<void, { scores: Float64Array; bestFeature: Int32Array }> {
   const { n } = data.spec;
   const samples = data.rows;
   const m = codes.cols;
@@ -158,7 +163,8 @@ export function runSteps<T>(steps: Generator<void, T>): T {
 export function* plantedRowSteps(data: PlantedData, learned: LearnedDictionary): Generator<void, PlantedRow> {
   checkDictionary(data, learned);
   const threshold = learned.activeAbove ?? 0;
-  if (!(threshold >= 0 && Number.isFinite(threshold))) throw new Error(`plantedRow: activeAbove must be a finite number ≥ 0, found ${describeValue(threshold)}`);
+  if (!(threshold >= 0 && Number.isFinite(threshold)))
+    throw new Error(`plantedRow: activeAbove must be a finite number ≥ 0, found ${describeValue(threshold)}`);
   const truth = directionMatrix(data);
   const { decoder, codes } = learned;
   const samples = data.rows;
@@ -273,7 +279,12 @@ export function saeCodes(weights: SaeWeights, m: ActivationMatrix): ActivationMa
 /** A trained SAE's row, as steps: its codes of the planted samples, then its scores, "active" as its architecture defines it. */
 export function* saeRowSteps(data: PlantedData, weights: SaeWeights): Generator<void, PlantedRow> {
   const codes = yield* saeCodeSteps(weights, activationMatrix(data));
-  return yield* plantedRowSteps(data, { architecture: weights.architecture, decoder: decoderDirections(weights), codes, activeAbove: activeAbove(weights.architecture) });
+  return yield* plantedRowSteps(data, {
+    architecture: weights.architecture,
+    decoder: decoderDirections(weights),
+    codes,
+    activeAbove: activeAbove(weights.architecture),
+  });
 }
 
 export function saeRow(data: PlantedData, weights: SaeWeights): PlantedRow {
@@ -453,7 +464,10 @@ export function plantedReading(rows: readonly PlantedRow[], control: PlantedRow,
     parts.push(
       `The label-style score (best one-sided AUROC against a true feature, mean over live latents) ${agree ? "picks the same" : `picks ${labelTop.join(", ")}, not the same`} architecture${labelTop.length > 1 ? "s" : ""} as MCC; its best, ${f(byLabel[0].labelScore)}, is ${Math.abs(labelMargin) <= noise ? "within noise of" : labelMargin > 0 ? `${f(labelMargin)} above` : `${f(-labelMargin)} below`} the random dictionary's ${f(control.labelScore)}.`,
     );
-    const rho = spearman(rows.map((r) => r.mcc), rows.map((r) => r.labelScore));
+    const rho = spearman(
+      rows.map((r) => r.mcc),
+      rows.map((r) => r.labelScore),
+    );
     if (rows.length >= 3 && Number.isFinite(rho)) parts.push(`Across the ${rows.length} architectures the two scores' rank correlation is ${rho.toFixed(2)}.`);
   }
   const dead = rows.filter((r) => r.deadFraction >= 0.25).map((r) => `${r.architecture} (${(100 * r.deadFraction).toFixed(0)}%)`);

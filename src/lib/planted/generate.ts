@@ -230,15 +230,15 @@ export function describeGenerator(specInput: PlantedSpec): GeneratorDescription 
     version: 1,
     spec,
     definitions: {
-      directions:
-        "n rows of d independent N(0, 1) draws, each divided by its Euclidean norm; not orthogonalized, so with n > d they overlap.",
+      directions: "n rows of d independent N(0, 1) draws, each divided by its Euclidean norm; not orthogonalized, so with n > d they overlap.",
       layout:
         parents === 0 || childrenPerParent === 0
           ? `no hierarchy: all ${spec.n} features are free.`
           : `features 0..${parents - 1} are parents; parent k's children are ${parents} + k·${childrenPerParent} + j for j < ${childrenPerParent}; features ${childEnd}..${spec.n - 1} are free.`,
       firing:
         "base weight w_i = (i + 1)^-zipfExponent; q_i = min(1, c·w_i); marginal p_i = q_i, or q_parent·q_i for a child; the scale c is set by bisection so that the mean of p_i over features equals firing.meanProbability.",
-      hierarchy: "a child is considered only in samples where its parent fires, and then fires with probability q_i (its conditional probability); it never fires without its parent.",
+      hierarchy:
+        "a child is considered only in samples where its parent fires, and then fires with probability q_i (its conditional probability); it never fires without its parent.",
       correlation: `Gaussian copula: features form groups of ${CORRELATION_GROUP_SIZE} consecutive indices within each block (parents, children, free); per sample and group z ~ N(0, 1); feature i fires when sqrt(correlation)·z + sqrt(1 − correlation)·e_i > t_i, e_i ~ N(0, 1) its own, t_i the upper-tail N(0, 1) quantile of q_i. Each marginal is exact; correlation is that of the latent normals within a group.`,
       magnitude:
         "a firing feature's code is lognormal with mean magnitude.mean and standard deviation magnitude.sd: exp(mu + sigma·N(0, 1)), sigma² = ln(1 + sd²/mean²), mu = ln(mean) − sigma²/2 (the constant mean when sd = 0). Codes are 0 where a feature does not fire.",

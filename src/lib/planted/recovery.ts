@@ -149,9 +149,13 @@ export function firingScores(trueCodes: ArrayLike<number>, learnedCodes: ArrayLi
     const j = matching[i];
     if (!Number.isInteger(j) || j < -1 || j >= m) throw new Error(`firingScores: matching[${i}] must be −1 or a latent in 0..${m - 1}, found ${j}`);
   }
-  for (const [codes, name] of [[trueCodes, "trueCodes"], [learnedCodes, "learnedCodes"]] as const) {
+  for (const [codes, name] of [
+    [trueCodes, "trueCodes"],
+    [learnedCodes, "learnedCodes"],
+  ] as const) {
     for (let k = 0; k < codes.length; k++) {
-      if (Number.isNaN(codes[k])) throw new Error(`firingScores: ${name} must not contain NaN, found one at sample ${Math.floor(k / (name === "trueCodes" ? n : m))}`);
+      if (Number.isNaN(codes[k]))
+        throw new Error(`firingScores: ${name} must not contain NaN, found one at sample ${Math.floor(k / (name === "trueCodes" ? n : m))}`);
     }
   }
   const tp = new Float64Array(n);

@@ -173,7 +173,17 @@ export function validatePlantedSpec(raw: unknown): ValidatedSpec {
 
     const noise = realNumber(top.noise, "noise", 0, PLANTED_LIMITS.noise.max);
     return {
-      spec: { d, n, samples, seed, firing: { meanProbability, zipfExponent }, magnitude: { mean, sd }, correlation, hierarchy: { parents, childrenPerParent }, noise },
+      spec: {
+        d,
+        n,
+        samples,
+        seed,
+        firing: { meanProbability, zipfExponent },
+        magnitude: { mean, sd },
+        correlation,
+        hierarchy: { parents, childrenPerParent },
+        noise,
+      },
     };
   } catch (error) {
     if (error instanceof SpecError) return { error: error.message };

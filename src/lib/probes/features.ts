@@ -31,9 +31,17 @@ export interface FeatureOptions {
 }
 
 /** One row of features per image of `images` (uint8 pixels, `count` images). */
-export async function probeFeatures(tf: TF, network: Network, images: Uint8Array, count: number, source: ProbeInputSource, options: FeatureOptions = {}): Promise<ActivationMatrix> {
+export async function probeFeatures(
+  tf: TF,
+  network: Network,
+  images: Uint8Array,
+  count: number,
+  source: ProbeInputSource,
+  options: FeatureOptions = {},
+): Promise<ActivationMatrix> {
   const size = inputSize(network);
-  if (images.length !== count * size) throw new Error(`probe features: expected ${count} images of ${size} pixels (${count * size} values), found ${images.length} values`);
+  if (images.length !== count * size)
+    throw new Error(`probe features: expected ${count} images of ${size} pixels (${count * size} values), found ${images.length} values`);
   if (source.layer === PIXELS) {
     if (source.basis || source.sae) throw new Error("probe features: the pixels are read as they are, with no basis or SAE");
     return { rows: count, cols: size, data: Float32Array.from(images, (v) => v / 255) };
@@ -41,9 +49,13 @@ export async function probeFeatures(tf: TF, network: Network, images: Uint8Array
   const info = activationInfo(network, source.layer);
   const positions = info.shape.length === 3 ? info.shape[0] * info.shape[1] : 1;
   const width = source.sae ? source.sae.dSae : source.basis ? source.basis.dIn : info.units;
-  if (source.basis && source.basis.dLayer !== info.units) throw new Error(`probe features: the ${source.basis.name} basis is for ${source.basis.dLayer} values, ${source.layer} has ${info.units}`);
+  if (source.basis && source.basis.dLayer !== info.units)
+    throw new Error(`probe features: the ${source.basis.name} basis is for ${source.basis.dLayer} values, ${source.layer} has ${info.units}`);
   const saeInput = source.basis ? source.basis.dIn : info.units;
-  if (source.sae && source.sae.dIn !== saeInput) throw new Error(`probe features: the SAE reads ${source.sae.dIn} values, ${source.layer}${source.basis ? ` in the ${source.basis.name} basis` : ""} gives ${saeInput}`);
+  if (source.sae && source.sae.dIn !== saeInput)
+    throw new Error(
+      `probe features: the SAE reads ${source.sae.dIn} values, ${source.layer}${source.basis ? ` in the ${source.basis.name} basis` : ""} gives ${saeInput}`,
+    );
   const batchSize = options.batchSize ?? 500;
   const model = uploadNetwork(tf, network);
   const basis = source.basis ? uploadBasis(tf, source.basis) : null;

@@ -81,7 +81,8 @@ function seedCentroids(x: ActivationMatrix, k: number, random: Random, rowNorms:
 
 export function kMeans(x: ActivationMatrix, k: number, options: { seed: number; maxIterations: number }): KMeansResult {
   const { rows, cols, data } = x;
-  if (!Number.isInteger(k) || k < 1 || k > rows) throw new Error(`k-means: k must be a whole number from 1 to the number of rows (${rows}), found ${describeValue(k)}`);
+  if (!Number.isInteger(k) || k < 1 || k > rows)
+    throw new Error(`k-means: k must be a whole number from 1 to the number of rows (${rows}), found ${describeValue(k)}`);
   const rowNorms = squaredNorms(data, rows, cols);
   const centroids = seedCentroids(x, k, mulberry32(options.seed), rowNorms);
   let { assignments, distances } = nearest(centroids, k, x, rowNorms);
@@ -106,7 +107,8 @@ export function kMeans(x: ActivationMatrix, k: number, options: { seed: number; 
 }
 
 export function nearestCentroid(centroids: Float64Array, k: number, x: ActivationMatrix): Int32Array {
-  if (centroids.length !== k * x.cols) throw new Error(`nearestCentroid: expected ${k} centroids of ${x.cols} values (${k * x.cols}), found ${centroids.length} values`);
+  if (centroids.length !== k * x.cols)
+    throw new Error(`nearestCentroid: expected ${k} centroids of ${x.cols} values (${k * x.cols}), found ${centroids.length} values`);
   return nearest(centroids, k, x, squaredNorms(x.data, x.rows, x.cols)).assignments;
 }
 

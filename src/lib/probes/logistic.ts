@@ -41,7 +41,8 @@ export function checkProbeData(x: ActivationMatrix, labels: ArrayLike<number>, c
   if (labels.length !== x.rows) throw new Error(`${what}: expected one label per row (${x.rows}), found ${labels.length} labels`);
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
-    if (!Number.isInteger(label) || label < 0 || label >= classes) throw new Error(`${what}: label ${i} is ${describeValue(label)}, expected an integer from 0 to ${classes - 1}`);
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new Error(`${what}: label ${i} is ${describeValue(label)}, expected an integer from 0 to ${classes - 1}`);
   }
 }
 
@@ -53,7 +54,13 @@ function checkL2(l2: unknown): void {
  * The objective over parameters [W as features × classes, then the biases] of the standardized
  * rows `x`, on the backend; call dispose() when done.
  */
-export function logisticObjective(tf: TF, x: ActivationMatrix, labels: ArrayLike<number>, classes: number, l2: number): { objective: Objective; dispose: () => void } {
+export function logisticObjective(
+  tf: TF,
+  x: ActivationMatrix,
+  labels: ArrayLike<number>,
+  classes: number,
+  l2: number,
+): { objective: Objective; dispose: () => void } {
   const { rows, cols, data } = x;
   const transposed = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) transposed[c * rows + r] = data[r * cols + c];
@@ -91,7 +98,13 @@ export function logisticObjective(tf: TF, x: ActivationMatrix, labels: ArrayLike
   return { objective, dispose: () => tf.dispose(Object.values(tensors)) };
 }
 
-export async function trainLogisticProbe(tf: TF, x: ActivationMatrix, labels: ArrayLike<number>, classes: number, options: LogisticOptions): Promise<LogisticProbe> {
+export async function trainLogisticProbe(
+  tf: TF,
+  x: ActivationMatrix,
+  labels: ArrayLike<number>,
+  classes: number,
+  options: LogisticOptions,
+): Promise<LogisticProbe> {
   checkL2(options.l2);
   checkProbeData(x, labels, classes, "logistic probe");
   const standardizer = fitStandardizer(x);
@@ -108,7 +121,16 @@ export async function trainLogisticProbe(tf: TF, x: ActivationMatrix, labels: Ar
     });
     const weights = new Float64Array(classes * features);
     for (let f = 0; f < features; f++) for (let k = 0; k < classes; k++) weights[k * features + f] = result.x[f * classes + k];
-    return { classes, features, standardizer, weights, bias: result.x.slice(features * classes), iterations: result.iterations, stop: result.stop, loss: result.value };
+    return {
+      classes,
+      features,
+      standardizer,
+      weights,
+      bias: result.x.slice(features * classes),
+      iterations: result.iterations,
+      stop: result.stop,
+      loss: result.value,
+    };
   } finally {
     dispose();
   }

@@ -56,11 +56,23 @@ export interface ProbeFile {
 }
 
 export function basisToJson(basis: FittedBasis): BasisJson {
-  return { name: basis.name, dLayer: basis.dLayer, dIn: basis.dIn, mean: Array.from(basis.mean), transform: Array.from(basis.transform), inverse: Array.from(basis.inverse) };
+  return {
+    name: basis.name,
+    dLayer: basis.dLayer,
+    dIn: basis.dIn,
+    mean: Array.from(basis.mean),
+    transform: Array.from(basis.transform),
+    inverse: Array.from(basis.inverse),
+  };
 }
 
 export function basisFromJson(json: BasisJson, what = "basis"): FittedBasis {
-  const basis = { ...json, mean: Float32Array.from(json.mean ?? []), transform: Float32Array.from(json.transform ?? []), inverse: Float32Array.from(json.inverse ?? []) };
+  const basis = {
+    ...json,
+    mean: Float32Array.from(json.mean ?? []),
+    transform: Float32Array.from(json.transform ?? []),
+    inverse: Float32Array.from(json.inverse ?? []),
+  };
   checkBasis(basis, what);
   return basis;
 }

@@ -57,10 +57,21 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const rounded = (values: ArrayLike<number>) => Array.from(values, (v) => Number(v.toPrecision(4)));
 
 /** Trains the logistic probe and scores it on both splits. */
-export async function logisticScores(tf: TF, train: ProbeSplit, test: ProbeSplit, options: ProbeRunOptions): Promise<{ probe: LogisticProbe; scores: LogisticScores }> {
+export async function logisticScores(
+  tf: TF,
+  train: ProbeSplit,
+  test: ProbeSplit,
+  options: ProbeRunOptions,
+): Promise<{ probe: LogisticProbe; scores: LogisticScores }> {
   const started = performance.now();
   const { l2, maxIterations, tolerance } = { ...PROBE_SETUP.logistic, ...(options.l2 === undefined ? {} : { l2: options.l2 }) };
-  const probe = await trainLogisticProbe(tf, train.x, train.labels, options.classes, { l2, maxIterations, tolerance, pause: options.pause, kernels: options.kernels });
+  const probe = await trainLogisticProbe(tf, train.x, train.labels, options.classes, {
+    l2,
+    maxIterations,
+    tolerance,
+    pause: options.pause,
+    kernels: options.kernels,
+  });
   const predicted = predictLogistic(probe, test.x);
   const scores = {
     trainAccuracy: accuracy(predictLogistic(probe, train.x), train.labels),
@@ -79,7 +90,11 @@ export async function probeInput(tf: TF, train: ProbeSplit, test: ProbeSplit, op
   if (options.svm) {
     const started = performance.now();
     const machine = await trainLinearSvm(train.x, train.labels, options.classes, { ...PROBE_SETUP.svm, pause: options.pause, kernels: options.kernels });
-    svm = { trainAccuracy: accuracy(predictSvm(machine, train.x), train.labels), testAccuracy: accuracy(predictSvm(machine, test.x), test.labels), seconds: seconds(started) };
+    svm = {
+      trainAccuracy: accuracy(predictSvm(machine, train.x), train.labels),
+      testAccuracy: accuracy(predictSvm(machine, test.x), test.labels),
+      seconds: seconds(started),
+    };
   }
   let control: ProbeScores["control"] = null;
   if (train.control && test.control) {
@@ -97,7 +112,8 @@ export async function probeInput(tf: TF, train: ProbeSplit, test: ProbeSplit, op
       const testAccuracy =
         k === train.x.cols
           ? scores.testAccuracy
-          : (await logisticScores(tf, { ...train, x: selectColumns(train.x, columns) }, { ...test, x: selectColumns(test.x, columns) }, options)).scores.testAccuracy;
+          : (await logisticScores(tf, { ...train, x: selectColumns(train.x, columns) }, { ...test, x: selectColumns(test.x, columns) }, options)).scores
+              .testAccuracy;
       sparse.push({ k, columns, testAccuracy });
     }
   }

@@ -98,7 +98,8 @@ function rowSquaredNorms({ rows, cols, data }: ActivationMatrix): Float64Array {
 }
 
 export async function trainLinearSvm(x: ActivationMatrix, labels: ArrayLike<number>, classes: number, options: SvmOptions): Promise<SvmProbe> {
-  if (typeof options.c !== "number" || !Number.isFinite(options.c) || options.c <= 0) throw new Error(`SVM: C must be a number > 0, found ${describeValue(options.c)}`);
+  if (typeof options.c !== "number" || !Number.isFinite(options.c) || options.c <= 0)
+    throw new Error(`SVM: C must be a number > 0, found ${describeValue(options.c)}`);
   checkProbeData(x, labels, classes, "linear SVM");
   const standardizer = fitStandardizer(x);
   const rows = standardize(standardizer, x);
@@ -107,7 +108,9 @@ export async function trainLinearSvm(x: ActivationMatrix, labels: ArrayLike<numb
   const bias = new Float64Array(classes);
   const epochs: number[] = [];
   const [maxEpochs, tolerance] = [options.maxEpochs ?? 50, options.tolerance ?? 1e-3];
-  const solve = options.kernels ? fusedOneVersusRest(options.kernels, rows, options.c, maxEpochs, tolerance) : oneVersusRest(rows, options.c, maxEpochs, tolerance);
+  const solve = options.kernels
+    ? fusedOneVersusRest(options.kernels, rows, options.c, maxEpochs, tolerance)
+    : oneVersusRest(rows, options.c, maxEpochs, tolerance);
   for (let k = 0; k < classes; k++) {
     const { w, epochs: taken } = solve((r) => labels[r] === k, (options.seed ?? 1) + k);
     weights.set(w.subarray(0, features), k * features);

@@ -29,7 +29,8 @@ export function checkBasis(basis: FittedBasis, what = "basis"): void {
   if (basis === null || typeof basis !== "object") throw new Error(`${what}: expected an object, found ${describeValue(basis)}`);
   if (basis.name !== "pca" && basis.name !== "ica") throw new Error(`${what}: name must be "pca" or "ica", found ${describeValue(basis.name)}`);
   if (!isPositiveInteger(basis.dLayer)) throw new Error(`${what}: dLayer must be a positive integer, found ${describeValue(basis.dLayer)}`);
-  if (!isPositiveInteger(basis.dIn) || basis.dIn > basis.dLayer) throw new Error(`${what}: dIn must be an integer from 1 to dLayer (${basis.dLayer}), found ${describeValue(basis.dIn)}`);
+  if (!isPositiveInteger(basis.dIn) || basis.dIn > basis.dLayer)
+    throw new Error(`${what}: dIn must be an integer from 1 to dLayer (${basis.dLayer}), found ${describeValue(basis.dIn)}`);
   const sizes = { mean: basis.dLayer, transform: basis.dIn * basis.dLayer, inverse: basis.dIn * basis.dLayer };
   for (const [name, size] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
     const array = basis[name];

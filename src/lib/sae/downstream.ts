@@ -61,7 +61,15 @@ export interface SpliceRunner {
  * Classifies `count` images (count × inputSize) against `labels` with the activation `layer`
  * replaced, as often as asked; each run leaves no tensors behind.
  */
-export function createSpliceRunner(tf: TF, model: UploadedNetwork, layer: string, images: InputArray, labels: ArrayLike<number>, count: number, options: SpliceOptions = {}): SpliceRunner {
+export function createSpliceRunner(
+  tf: TF,
+  model: UploadedNetwork,
+  layer: string,
+  images: InputArray,
+  labels: ArrayLike<number>,
+  count: number,
+  options: SpliceOptions = {},
+): SpliceRunner {
   const what = "createSpliceRunner";
   checkInputs(model.network, images, count, what);
   const classes = classCount(model.network);
@@ -74,7 +82,17 @@ export function createSpliceRunner(tf: TF, model: UploadedNetwork, layer: string
   const batches = Array.from({ length: Math.ceil(count / batchSize) }, (_, i) => ({ start: i * batchSize, rows: Math.min(batchSize, count - i * batchSize) }));
   const activationOf = ({ start, rows }: { start: number; rows: number }) => forwardTo(tf, model, inputRows(tf, images, start, rows, size, scale), layer);
   const cache: Tensor[] | null = info.size * count <= cacheBudget ? [] : null;
-  const truth = batches.map(({ start, rows }) => tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from({ length: rows }, (_, i) => labels[start + i]), "int32"), classes)));
+  const truth = batches.map(({ start, rows }) =>
+    tf.tidy(() =>
+      tf.oneHot(
+        tf.tensor1d(
+          Int32Array.from({ length: rows }, (_, i) => labels[start + i]),
+          "int32",
+        ),
+        classes,
+      ),
+    ),
+  );
   return {
     async classify(replace) {
       let correct = 0;

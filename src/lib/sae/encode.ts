@@ -47,7 +47,10 @@ export function uploadSae(tf: TF, weights: SaeWeights): UploadedSae {
   const tensors = {
     encoder: tf.tensor2d(encoder, [dIn, dSae]),
     encoderBias: tf.tensor1d(Float32Array.from(encoderBias)),
-    decoder: tf.tensor2d(weights.W_dec.map((w) => w / s), [dSae, dIn]),
+    decoder: tf.tensor2d(
+      weights.W_dec.map((w) => w / s),
+      [dSae, dIn],
+    ),
     decoderBias: tf.tensor1d(weights.b_dec.map((b) => b / s)),
     threshold: weights.threshold ? tf.tensor1d(weights.threshold) : null,
   };
@@ -87,12 +90,19 @@ export function encodeActivations(tf: TF, weights: SaeWeights, m: ActivationMatr
  * tensors behind. Splice it in place of the layer's activations for downstream metrics.
  */
 export function reconstructActivations(tf: TF, weights: SaeWeights, m: ActivationMatrix, options: BatchOptions = {}): ActivationMatrix {
-  const [reconstruction] = mapRows(tf, weights, m, [weights.dIn], options, "reconstructActivations", (sae, x) => [decodeTensor(tf, sae, encodeTensor(tf, sae, x))]);
+  const [reconstruction] = mapRows(tf, weights, m, [weights.dIn], options, "reconstructActivations", (sae, x) => [
+    decodeTensor(tf, sae, encodeTensor(tf, sae, x)),
+  ]);
   return reconstruction;
 }
 
 /** Both at once, from one encoding pass. */
-export function encodeAndReconstruct(tf: TF, weights: SaeWeights, m: ActivationMatrix, options: BatchOptions = {}): { codes: ActivationMatrix; reconstruction: ActivationMatrix } {
+export function encodeAndReconstruct(
+  tf: TF,
+  weights: SaeWeights,
+  m: ActivationMatrix,
+  options: BatchOptions = {},
+): { codes: ActivationMatrix; reconstruction: ActivationMatrix } {
   const [codes, reconstruction] = mapRows(tf, weights, m, [weights.dSae, weights.dIn], options, "encodeAndReconstruct", (sae, x) => {
     const f = encodeTensor(tf, sae, x);
     return [f, decodeTensor(tf, sae, f)];
@@ -101,7 +111,15 @@ export function encodeAndReconstruct(tf: TF, weights: SaeWeights, m: ActivationM
 }
 
 /** Runs `run` on batches of rows of `m` and gathers its outputs, of widths `outCols`, into matrices. */
-function mapRows(tf: TF, weights: SaeWeights, m: ActivationMatrix, outCols: number[], options: BatchOptions, what: string, run: (sae: UploadedSae, x: Tensor2D) => Tensor2D[]): ActivationMatrix[] {
+function mapRows(
+  tf: TF,
+  weights: SaeWeights,
+  m: ActivationMatrix,
+  outCols: number[],
+  options: BatchOptions,
+  what: string,
+  run: (sae: UploadedSae, x: Tensor2D) => Tensor2D[],
+): ActivationMatrix[] {
   assertActivationMatrix(m, `${what}: activations`);
   if (m.cols !== weights.dIn) throw new Error(`${what}: the SAE reads ${weights.dIn} values per input, the activations have ${m.cols}`);
   const batchSize = checkPositiveInteger(options.batchSize ?? 4096, `${what}: batchSize`);

@@ -48,7 +48,8 @@ export interface EvaluateOptions extends BatchOptions {
 /** Encodes and reconstructs `m` in batches (no tensors left behind) and computes every metric on it. */
 export function evaluateSae(tf: TF, weights: SaeWeights, m: ActivationMatrix, options: EvaluateOptions = {}): SaeEvaluation {
   const { basis = null, ...batch } = options;
-  if (basis !== null && basis.dIn !== weights.dIn) throw new Error(`evaluateSae: the SAE reads ${weights.dIn} values, the ${basis.name} basis gives ${basis.dIn}`);
+  if (basis !== null && basis.dIn !== weights.dIn)
+    throw new Error(`evaluateSae: the SAE reads ${weights.dIn} values, the ${basis.name} basis gives ${basis.dIn}`);
   const encoded = encodeAndReconstruct(tf, weights, basis ? toBasis(basis, m) : m, batch);
   const { codes } = encoded;
   const reconstruction = basis ? fromBasis(basis, encoded.reconstruction) : encoded.reconstruction;

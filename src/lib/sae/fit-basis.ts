@@ -53,6 +53,9 @@ export function icaBasis(m: ActivationMatrix, seed: number): IcaFit {
   // mixing is [dLayer, k]; x̂ = ẑ · mixingᵀ + mean.
   const inverse = new Float32Array(k * m.cols);
   for (let c = 0; c < m.cols; c++) for (let i = 0; i < k; i++) inverse[i * m.cols + c] = mixing[c * k + i];
-  return { basis: { name: "ica", dLayer: m.cols, dIn: k, mean: Float32Array.from(mean), transform: Float32Array.from(components), inverse }, iterations, converged };
+  return {
+    basis: { name: "ica", dLayer: m.cols, dIn: k, mean: Float32Array.from(mean), transform: Float32Array.from(components), inverse },
+    iterations,
+    converged,
+  };
 }
-

@@ -225,7 +225,17 @@ export class FusedSaeStep {
     // The kAux dead latents with the largest pre-activations, per input, taken as they are.
     const { dead, kAux } = input;
     this.deadLatents.int32().set(dead);
-    kernels.keepTopKOfDead(this.pre.offset, this.deadLatents.offset, dead.length, batch, dSae, kAux, this.auxCodes.offset, this.auxMask.offset, this.scratch.offset);
+    kernels.keepTopKOfDead(
+      this.pre.offset,
+      this.deadLatents.offset,
+      dead.length,
+      batch,
+      dSae,
+      kAux,
+      this.auxCodes.offset,
+      this.auxMask.offset,
+      this.scratch.offset,
+    );
     // Σ||r − mean r||² / B = Σ||e||²/B − ||Σe/B||².
     let meanSquare = 0;
     for (let d = 0; d < dIn; d++) meanSquare += meanError[d] ** 2;

@@ -32,7 +32,8 @@ export function geometricMedian(m: ActivationMatrix, options: GeometricMedianOpt
   const tolerance = options.tolerance ?? 1e-5;
   const maxIterations = options.maxIterations ?? 100;
   if (!(tolerance >= 0)) throw new Error(`geometricMedian: tolerance must be >= 0, found ${tolerance}`);
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 0)) throw new Error(`geometricMedian: maxIterations must be an integer >= 0, found ${maxIterations}`);
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 0))
+    throw new Error(`geometricMedian: maxIterations must be an integer >= 0, found ${maxIterations}`);
 
   let median = unitMeans(m);
   let previousMedian = median;

@@ -185,10 +185,15 @@ export function relativeReconstructionBias(x: ActivationMatrix, xHat: Activation
  * for each, on ablateActivations' output).
  */
 export function lossRecovered(ceOriginal: number, ceSpliced: number, ceAblated: number): number {
-  for (const [name, value] of [["ceOriginal", ceOriginal], ["ceSpliced", ceSpliced], ["ceAblated", ceAblated]] as const) {
+  for (const [name, value] of [
+    ["ceOriginal", ceOriginal],
+    ["ceSpliced", ceSpliced],
+    ["ceAblated", ceAblated],
+  ] as const) {
     if (!Number.isFinite(value)) throw new Error(`lossRecovered: ${name} must be a finite cross-entropy, found ${value}`);
   }
-  if (ceAblated === ceOriginal) throw new Error(`lossRecovered: ablating the layer leaves the cross-entropy unchanged (${ceOriginal}), so there is no loss to recover`);
+  if (ceAblated === ceOriginal)
+    throw new Error(`lossRecovered: ablating the layer leaves the cross-entropy unchanged (${ceOriginal}), so there is no loss to recover`);
   return (ceAblated - ceSpliced) / (ceAblated - ceOriginal);
 }
 

@@ -158,7 +158,10 @@ export function saeFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = 
 }
 
 /** What the inference function reads besides the four weight arrays: cfg.json's k or the threshold tensor. */
-export function inferenceParameters(cfg: Pick<SaeCfgJson, "architecture" | "d_sae" | "k">, tensor: (name: string, shape: number[]) => Float32Array): Pick<SaeWeights, "k" | "threshold"> {
+export function inferenceParameters(
+  cfg: Pick<SaeCfgJson, "architecture" | "d_sae" | "k">,
+  tensor: (name: string, shape: number[]) => Float32Array,
+): Pick<SaeWeights, "k" | "threshold"> {
   const { needs } = architecture(cfg.architecture).inference;
   if (needs === "k") return { k: cfg.k };
   if (needs === "threshold") return { threshold: tensor("threshold", [cfg.d_sae]) };

@@ -91,7 +91,8 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors file"
   // Tensors must tile the data exactly, as the reference reader demands.
   let expected = 0;
   for (const [name, entry] of [...entries].sort((a, b) => a[1].data_offsets[0] - b[1].data_offsets[0])) {
-    if (entry.data_offsets[0] !== expected) throw new Error(`${source}: tensor "${name}" starts at byte ${entry.data_offsets[0]}, expected ${expected} (a gap or an overlap)`);
+    if (entry.data_offsets[0] !== expected)
+      throw new Error(`${source}: tensor "${name}" starts at byte ${entry.data_offsets[0]}, expected ${expected} (a gap or an overlap)`);
     expected = entry.data_offsets[1];
   }
   if (expected !== dataLength) throw new Error(`${source}: the tensors cover ${expected} of the ${dataLength} data bytes`);

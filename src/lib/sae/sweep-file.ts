@@ -162,7 +162,14 @@ export async function decodeSweepFile(buffer: ArrayBuffer, source = "SAE sweep f
     const known = bases.get(name);
     if (known) return known;
     const array = (part: string) => requireArray(bundle, `${name}/${part}`, "float32", source);
-    const basis: FittedBasis = { name, dLayer: meta.dLayer, dIn, mean: array(BASIS_ARRAYS.mean).data, transform: array(BASIS_ARRAYS.transform).data, inverse: array(BASIS_ARRAYS.inverse).data };
+    const basis: FittedBasis = {
+      name,
+      dLayer: meta.dLayer,
+      dIn,
+      mean: array(BASIS_ARRAYS.mean).data,
+      transform: array(BASIS_ARRAYS.transform).data,
+      inverse: array(BASIS_ARRAYS.inverse).data,
+    };
     checkBasis(basis, `${source}: the ${name} basis`);
     bases.set(name, basis);
     return basis;
@@ -173,7 +180,16 @@ export async function decodeSweepFile(buffer: ArrayBuffer, source = "SAE sweep f
     return { ...sae, weights: weightsOf(bundle, sae, source), fittedBasis: sae.basis === "neurons" ? null : basisNamed(sae.basis, sae.config.dIn) };
   });
   const images = bundle.arrays[EVALUATION_IMAGES] ? requireArray(bundle, EVALUATION_IMAGES, "int32", source).data : null;
-  return { model: meta.model, layer: meta.layer, spatial: meta.spatial, dLayer: meta.dLayer, samples: meta.samples, evaluationImages: images, bases: meta.bases, saes };
+  return {
+    model: meta.model,
+    layer: meta.layer,
+    spatial: meta.spatial,
+    dLayer: meta.dLayer,
+    samples: meta.samples,
+    evaluationImages: images,
+    bases: meta.bases,
+    saes,
+  };
 }
 
 function weightsOf(bundle: DecodedBundle, sae: SaeMeta, source: string): SaeWeights {

@@ -81,7 +81,11 @@ function auxK(tf: TF, config: AuxKConfig, pre: Tensor, reconstruction: Reconstru
 }
 
 /** The reconstruction term of most architectures, Σ||x̂ − x||²/B of the whole dictionary, and its gradients. */
-function wholeDictionary(tf: TF, _config: SaeConfig, { codes, W_dec, b_dec, x }: { codes: Tensor; W_dec: Tensor2D; b_dec: Tensor; x: Tensor2D }): Reconstruction {
+function wholeDictionary(
+  tf: TF,
+  _config: SaeConfig,
+  { codes, W_dec, b_dec, x }: { codes: Tensor; W_dec: Tensor2D; b_dec: Tensor; x: Tensor2D },
+): Reconstruction {
   const batch = x.shape[0];
   const error = tf.sub(tf.fused.matMul({ a: codes as Tensor2D, b: W_dec, bias: b_dec }), x);
   const reconstructionGradient = tf.mul(error, 2 / batch);
@@ -162,7 +166,13 @@ function adamUpdate(tf: TF, config: SaeConfig, layout: ParameterLayout, state: T
 }
 
 /** One Adam step on every parameter; returns the new state and the step's statistics (not yet read back). */
-export function trainingStep(tf: TF, config: SaeConfig, layout: ParameterLayout, state: TrainingState, input: StepInput): { state: TrainingState; stats: Tensor1D } {
+export function trainingStep(
+  tf: TF,
+  config: SaeConfig,
+  layout: ParameterLayout,
+  state: TrainingState,
+  input: StepInput,
+): { state: TrainingState; stats: Tensor1D } {
   return tf.tidy(() => {
     const { gradient, stats } = lossGradient(tf, config, layout, state.theta, input);
     return { state: adamUpdate(tf, config, layout, state, gradient, input), stats };

@@ -68,7 +68,7 @@ export function inputScaleFor(data: ActivationMatrix, normalization: InputNormal
     for (let c = 0; c < data.cols; c++) squares += data.data[o + c] ** 2;
     normSum += Math.sqrt(squares);
   }
-  if (normSum === 0) throw new Error("trainSae: inputNormalization \"mean-norm\" needs inputs that are not all zero");
+  if (normSum === 0) throw new Error('trainSae: inputNormalization "mean-norm" needs inputs that are not all zero');
   return Math.sqrt(data.cols) / (normSum / data.rows);
 }
 
@@ -290,7 +290,13 @@ export interface TrainSaeOptions {
 }
 
 /** Trains an SAE on the rows of `data` (inputs × dIn) as `config` says; see TrainSaeResult. */
-export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig, hooks: TrainSaeHooks = {}, options: TrainSaeOptions = {}): Promise<TrainSaeResult> {
+export async function trainSae(
+  tf: TF,
+  data: ActivationMatrix,
+  config: SaeConfig,
+  hooks: TrainSaeHooks = {},
+  options: TrainSaeOptions = {},
+): Promise<TrainSaeResult> {
   const problem = checkSaeConfig(config);
   if (problem !== null) throw new Error(`trainSae: ${problem}`);
   checkTrainingData(data, config);
@@ -307,7 +313,8 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
   const history = new History(steps);
   const resamples: ResampleEvent[] = [];
   let threshold = 0;
-  const stepper: Stepper = options.kernels && fusedStepSupports(config) ? new FusedStepper(options.kernels, config, layout) : new TensorStepper(tf, config, layout);
+  const stepper: Stepper =
+    options.kernels && fusedStepSupports(config) ? new FusedStepper(options.kernels, config, layout) : new TensorStepper(tf, config, layout);
   try {
     stepper.upload({ theta: initialParameters(data, config, inputScale, layout), m: new Float32Array(layout.size), v: new Float32Array(layout.size) });
     for (let step = 1; step <= steps; step++) {
@@ -315,20 +322,37 @@ export async function trainSae(tf: TF, data: ActivationMatrix, config: SaeConfig
       const learningRate = warmedUp(config.learningRate, step, config.warmupSteps);
       const dead = aux !== null ? firing.dead() : [];
       const kAux = aux !== null ? Math.min(aux.kAux, dead.length) : 0;
-      const stats = stepper.step({ x: batches.next(), step, learningRate, sparsityCoefficient: sparsityCoefficientAt(config, step), dead, kAux, totalVariance });
+      const stats = stepper.step({
+        x: batches.next(),
+        step,
+        learningRate,
+        sparsityCoefficient: sparsityCoefficientAt(config, step),
+        dead,
+        kAux,
+        totalVariance,
+      });
 
       const fires = firing.record(stats.subarray(STAT_FIRES), batchSize);
       if (module.tracksThreshold && stats[STAT_MIN_KEPT] < Infinity) {
         threshold += THRESHOLD_RATE * (stats[STAT_MIN_KEPT] - threshold);
       }
       const loss = stats[STAT_SQUARED_ERROR] / batchSize + stats[STAT_PENALTY] + stats[STAT_AUX];
-      if (!Number.isFinite(loss)) throw new Error(`trainSae: the loss became ${loss} at step ${step} (learning rate ${learningRate}); try a lower learningRate`);
+      if (!Number.isFinite(loss))
+        throw new Error(`trainSae: the loss became ${loss} at step ${step} (learning rate ${learningRate}); try a lower learningRate`);
       const squaredError = stats[STAT_SQUARED_ERROR];
 
       if (config.resample !== null && step % config.resample.every === 0 && step + config.resample.every <= steps) {
         const host = stepper.download();
         const random = mulberry32(deriveSeed(config.seed, SEED_STREAMS.resample, step));
-        const revived = resampleDeadLatents(tf, host, firing.dead(), { layout, config, data, inputScale, threshold, sampleSize: config.resample.sampleSize, random });
+        const revived = resampleDeadLatents(tf, host, firing.dead(), {
+          layout,
+          config,
+          data,
+          inputScale,
+          threshold,
+          sampleSize: config.resample.sampleSize,
+          random,
+        });
         if (revived.length > 0) {
           stepper.upload(host);
           firing.revive(revived);

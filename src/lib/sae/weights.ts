@@ -40,7 +40,8 @@ export function checkSaeWeights(weights: SaeWeights, what = "SAE weights"): void
   }
   const { needs } = architectureNamed(architecture).inference;
   if (needs === "k") {
-    if (!isPositiveInteger(k) || k > dSae) throw new Error(`${what}: a ${architecture} SAE needs k, an integer from 1 to dSae (${dSae}), found ${describeValue(k)}`);
+    if (!isPositiveInteger(k) || k > dSae)
+      throw new Error(`${what}: a ${architecture} SAE needs k, an integer from 1 to dSae (${dSae}), found ${describeValue(k)}`);
   }
   if (needs === "threshold") {
     if (weights.threshold === undefined) throw new Error(`${what}: a ${architecture} SAE needs its JumpReLU threshold (dSae values), found none`);

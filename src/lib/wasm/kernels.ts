@@ -49,7 +49,9 @@ type Returning = "kthLargest" | "reluWithGate" | "scaledError" | "smallestPositi
 type Ints<N extends number, Acc extends number[] = []> = Acc["length"] extends N ? Acc : Ints<N, [...Acc, number]>;
 
 /** The module's functions; see assembly/*.ts for what each computes. */
-export type TrainingKernels = { [Name in keyof typeof KERNEL_EXPORTS]: (...args: Ints<(typeof KERNEL_EXPORTS)[Name]>) => Name extends Returning ? number : void };
+export type TrainingKernels = {
+  [Name in keyof typeof KERNEL_EXPORTS]: (...args: Ints<(typeof KERNEL_EXPORTS)[Name]>) => Name extends Returning ? number : void;
+};
 
 /** Instantiates the kernels on `memory` (their only import), checking every export's arity. */
 export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): TrainingKernels {
@@ -57,7 +59,9 @@ export function instantiateKernels(module: WebAssembly.Module, memory: WebAssemb
   for (const [name, arity] of Object.entries(KERNEL_EXPORTS)) {
     const fn = exports[name];
     if (typeof fn !== "function" || fn.length !== arity) {
-      throw new Error(`training kernels: export ${name} should be a function of ${arity} arguments, got ${typeof fn === "function" ? `${fn.length} arguments` : typeof fn}`);
+      throw new Error(
+        `training kernels: export ${name} should be a function of ${arity} arguments, got ${typeof fn === "function" ? `${fn.length} arguments` : typeof fn}`,
+      );
     }
   }
   return exports as unknown as TrainingKernels;

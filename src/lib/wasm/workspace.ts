@@ -23,7 +23,8 @@ export class WasmBuffer {
 
   /** `length` floats from `start` (in floats) of this buffer, sharing its memory. */
   part(start: number, length: number): WasmBuffer {
-    if (start < 0 || start + length > this.length) throw new Error(`WasmBuffer.part: [${start}, ${start + length}) is outside a buffer of ${this.length} floats`);
+    if (start < 0 || start + length > this.length)
+      throw new Error(`WasmBuffer.part: [${start}, ${start + length}) is outside a buffer of ${this.length} floats`);
     return new WasmBuffer(this.memory, this.offset + start * 4, length);
   }
 

@@ -52,10 +52,7 @@ async function runScript(name: string, body: string): Promise<Outcome> {
 // Each test spawns its own process, so they can run side by side.
 describe("runLoader", { concurrency: true }, () => {
   test("writes a string result to stdout in one write and exits 0", async () => {
-    const outcome = await runScript(
-      "string",
-      'await runLoader(async () => { await new Promise((r) => setTimeout(r, 5)); return "a,b\\n1,2\\n"; });',
-    );
+    const outcome = await runScript("string", 'await runLoader(async () => { await new Promise((r) => setTimeout(r, 5)); return "a,b\\n1,2\\n"; });');
     assert.equal(outcome.code, 0);
     assert.equal(outcome.stdout.toString(), "a,b\n1,2\n");
     assert.equal(outcome.stderr, "writes=1\n");
@@ -70,10 +67,7 @@ describe("runLoader", { concurrency: true }, () => {
   });
 
   test("on an error prints `error: <message>` to stderr, writes nothing to stdout and exits 1", async () => {
-    const outcome = await runScript(
-      "failing",
-      'await runLoader(async () => { throw new Error("train-labels-idx1-ubyte: expected x, found y"); });',
-    );
+    const outcome = await runScript("failing", 'await runLoader(async () => { throw new Error("train-labels-idx1-ubyte: expected x, found y"); });');
     assert.equal(outcome.code, 1);
     assert.equal(outcome.stdout.length, 0);
     assert.equal(outcome.stderr, "error: train-labels-idx1-ubyte: expected x, found y\nwrites=0\n");

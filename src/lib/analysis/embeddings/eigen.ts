@@ -201,8 +201,12 @@ function updateAndMultiply(
     // Rows A = i and B = i + 1 of the block; out is indexed in the next block (one less).
     const rowA = (first + i) * n + first;
     const rowB = rowA + n;
-    const viA = v[i], wiA = w[i], vniA = vNext[i - 1];
-    const viB = v[i + 1], wiB = w[i + 1], vniB = vNext[i];
+    const viA = v[i],
+      wiA = w[i],
+      vniA = vNext[i - 1];
+    const viB = v[i + 1],
+      wiB = w[i + 1],
+      vniB = vNext[i];
     let accA = 0;
     let accB = 0;
     for (let j = 1; j < i; j++) {
@@ -258,14 +262,7 @@ function updateBlock(a: Float64Array, n: number, first: number, m: number, v: Fl
  * Householder vector that zeroes column k below its sub-diagonal (rows k+2 …). Sets off[k] and
  * hasReflector[k]; returns whether a reflection was needed.
  */
-function makeReflector(
-  a: Float64Array,
-  n: number,
-  k: number,
-  reflectors: Float64Array,
-  hasReflector: Uint8Array,
-  off: Float64Array,
-): boolean {
+function makeReflector(a: Float64Array, n: number, k: number, reflectors: Float64Array, hasReflector: Uint8Array, off: Float64Array): boolean {
   const first = k + 1;
   const m = n - first;
   const x0 = a[first * n + k];

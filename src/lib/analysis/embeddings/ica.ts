@@ -4,12 +4,7 @@ import { Matrix } from "ml-matrix";
 import type { ActivationMatrix } from "../types.js";
 import { gaussian, mulberry32 } from "../../random.js";
 import { NONLINEARITIES, symmetricFastIca, type IcaNonlinearity } from "./fastica.js";
-import {
-  assertActivationMatrix,
-  assertFiniteActivations,
-  assertNonNegativeInteger,
-  assertPositiveInteger,
-} from "../validate.js";
+import { assertActivationMatrix, assertFiniteActivations, assertNonNegativeInteger, assertPositiveInteger } from "../validate.js";
 import { pcaWhitening } from "./whitening.js";
 
 export type { IcaNonlinearity };
@@ -70,7 +65,11 @@ export function ica(m: ActivationMatrix, options: IcaOptions): IcaResult {
   const white = pcaWhitening(m, k, "ica components");
   const z = Matrix.from1DArray(rows, k, white.whitened);
   const random = mulberry32(seed);
-  const initial = Matrix.from1DArray(k, k, Float64Array.from({ length: k * k }, () => gaussian(random)));
+  const initial = Matrix.from1DArray(
+    k,
+    k,
+    Float64Array.from({ length: k * k }, () => gaussian(random)),
+  );
   const { rotation, iterations, converged } = symmetricFastIca(z, initial, { nonlinearity, maxIterations, tolerance });
 
   const oriented = orderAndSign(rotation, z);

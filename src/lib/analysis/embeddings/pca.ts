@@ -80,7 +80,13 @@ export function covariance(m: ActivationMatrix): Float64Array {
   const mean = new Float64Array(cols);
   for (let r = 0, o = 0; r < rows; r++, o += cols) for (let c = 0; c < cols; c++) mean[c] += data[o + c];
   for (let c = 0; c < cols; c++) mean[c] /= rows;
-  return covarianceOf(data, rows, cols, mean, Array.from({ length: cols }, (_, c) => c));
+  return covarianceOf(
+    data,
+    rows,
+    cols,
+    mean,
+    Array.from({ length: cols }, (_, c) => c),
+  );
 }
 
 /** Units whose activation is the same on every example, and the others. */
@@ -110,19 +116,11 @@ const SPARSE_DENSITY = 0.3;
  * sparse-autoencoder codes) goes through a sparse outer-product sum; dense data through
  * register-tiled dot products of centred columns.
  */
-function covarianceOf(
-  data: Float32Array,
-  rows: number,
-  cols: number,
-  mean: Float64Array,
-  units: readonly number[],
-): Float64Array {
+function covarianceOf(data: Float32Array, rows: number, cols: number, mean: Float64Array, units: readonly number[]): Float64Array {
   const q = units.length;
   let nonZero = 0;
   for (let r = 0, o = 0; r < rows; r++, o += cols) for (let i = 0; i < q; i++) if (data[o + units[i]] !== 0) nonZero++;
-  return nonZero < SPARSE_DENSITY * rows * q
-    ? sparseCovariance(data, rows, cols, mean, units)
-    : denseCovariance(data, rows, cols, mean, units);
+  return nonZero < SPARSE_DENSITY * rows * q ? sparseCovariance(data, rows, cols, mean, units) : denseCovariance(data, rows, cols, mean, units);
 }
 
 /**
@@ -130,13 +128,7 @@ function covarianceOf(
  * Uncentred sums lose about log10(mean² / variance) digits of float64 precision: harmless
  * for activations, whose means are not orders of magnitude above their spreads.
  */
-function sparseCovariance(
-  data: Float32Array,
-  rows: number,
-  cols: number,
-  mean: Float64Array,
-  units: readonly number[],
-): Float64Array {
+function sparseCovariance(data: Float32Array, rows: number, cols: number, mean: Float64Array, units: readonly number[]): Float64Array {
   const q = units.length;
   const sums = new Float64Array(q * q);
   const index = new Int32Array(q);
@@ -174,13 +166,7 @@ function sparseCovariance(
  * products are accumulated in registers: several times faster than the plain outer-product
  * loop at hundreds of columns, which is memory-bound.
  */
-function denseCovariance(
-  data: Float32Array,
-  rows: number,
-  cols: number,
-  mean: Float64Array,
-  units: readonly number[],
-): Float64Array {
+function denseCovariance(data: Float32Array, rows: number, cols: number, mean: Float64Array, units: readonly number[]): Float64Array {
   const q = units.length;
   const padded = Math.ceil(q / 4) * 4; // zero columns make every tile full
   const sums = new Float64Array(padded * padded);
@@ -221,29 +207,65 @@ function accumulateTiles(columns: Float64Array, padded: number, len: number, sum
       const b1 = b0 + len;
       const b2 = b1 + len;
       const b3 = b2 + len;
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
-      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-      let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-      let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0;
+      let s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
+      let s20 = 0,
+        s21 = 0,
+        s22 = 0,
+        s23 = 0;
+      let s30 = 0,
+        s31 = 0,
+        s32 = 0,
+        s33 = 0;
       for (let r = 0; r < len; r++) {
         const y0 = columns[b0 + r];
         const y1 = columns[b1 + r];
         const y2 = columns[b2 + r];
         const y3 = columns[b3 + r];
         let x = columns[a0 + r];
-        s00 += x * y0; s01 += x * y1; s02 += x * y2; s03 += x * y3;
+        s00 += x * y0;
+        s01 += x * y1;
+        s02 += x * y2;
+        s03 += x * y3;
         x = columns[a1 + r];
-        s10 += x * y0; s11 += x * y1; s12 += x * y2; s13 += x * y3;
+        s10 += x * y0;
+        s11 += x * y1;
+        s12 += x * y2;
+        s13 += x * y3;
         x = columns[a2 + r];
-        s20 += x * y0; s21 += x * y1; s22 += x * y2; s23 += x * y3;
+        s20 += x * y0;
+        s21 += x * y1;
+        s22 += x * y2;
+        s23 += x * y3;
         x = columns[a3 + r];
-        s30 += x * y0; s31 += x * y1; s32 += x * y2; s33 += x * y3;
+        s30 += x * y0;
+        s31 += x * y1;
+        s32 += x * y2;
+        s33 += x * y3;
       }
       const o = a * p + b;
-      sums[o] += s00; sums[o + 1] += s01; sums[o + 2] += s02; sums[o + 3] += s03;
-      sums[o + p] += s10; sums[o + p + 1] += s11; sums[o + p + 2] += s12; sums[o + p + 3] += s13;
-      sums[o + 2 * p] += s20; sums[o + 2 * p + 1] += s21; sums[o + 2 * p + 2] += s22; sums[o + 2 * p + 3] += s23;
-      sums[o + 3 * p] += s30; sums[o + 3 * p + 1] += s31; sums[o + 3 * p + 2] += s32; sums[o + 3 * p + 3] += s33;
+      sums[o] += s00;
+      sums[o + 1] += s01;
+      sums[o + 2] += s02;
+      sums[o + 3] += s03;
+      sums[o + p] += s10;
+      sums[o + p + 1] += s11;
+      sums[o + p + 2] += s12;
+      sums[o + p + 3] += s13;
+      sums[o + 2 * p] += s20;
+      sums[o + 2 * p + 1] += s21;
+      sums[o + 2 * p + 2] += s22;
+      sums[o + 2 * p + 3] += s23;
+      sums[o + 3 * p] += s30;
+      sums[o + 3 * p + 1] += s31;
+      sums[o + 3 * p + 2] += s32;
+      sums[o + 3 * p + 3] += s33;
     }
   }
 }

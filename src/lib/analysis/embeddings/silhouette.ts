@@ -7,12 +7,7 @@
  * gets s = 0 (the usual convention, as in scikit-learn). Labels may be any integers; at least
  * two distinct clusters are required. `points` is rows × dims, row-major.
  */
-export function silhouetteScore(
-  points: Float64Array | Float32Array,
-  rows: number,
-  dims: number,
-  labels: ArrayLike<number>,
-): number {
+export function silhouetteScore(points: Float64Array | Float32Array, rows: number, dims: number, labels: ArrayLike<number>): number {
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`silhouetteScore rows: expected a positive integer, found ${rows}`);
   if (!Number.isInteger(dims) || dims < 1) throw new Error(`silhouetteScore dims: expected a positive integer, found ${dims}`);
   if (points.length !== rows * dims) {

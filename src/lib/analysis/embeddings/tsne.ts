@@ -102,7 +102,7 @@ export function tsne(m: ActivationMatrix, options: TsneOptions = {}): TsneResult
     for (let i = 0; i < 2 * n; i++) {
       const g = gradient[i];
       const u = update[i];
-      let gain = (g > 0) !== (u > 0) ? gains[i] + 0.2 : gains[i] * 0.8;
+      let gain = g > 0 !== u > 0 ? gains[i] + 0.2 : gains[i] * 0.8;
       if (gain < minGain) gain = minGain;
       gains[i] = gain;
       const next = momentum * u - learningRate * gain * g;
@@ -181,9 +181,7 @@ export function conditionalProbabilities(m: ActivationMatrix, perplexity: number
   const n = m.rows;
   if (n < 2) throw new Error(`tsne: expected at least 2 examples, found ${n}`);
   if (!(perplexity >= 1 && perplexity < n)) {
-    throw new Error(
-      `tsne perplexity: expected a number in [1, ${n}) (below the number of examples), found ${perplexity}`,
-    );
+    throw new Error(`tsne perplexity: expected a number in [1, ${n}) (below the number of examples), found ${perplexity}`);
   }
   // P overwrites the distance matrix row by row (O(n²) memory once, not twice).
   const p = squaredDistances(m);
@@ -270,14 +268,7 @@ export function jointProbabilities(m: ActivationMatrix, perplexity: number): Flo
  * and q_ij = w_ij / Z. Split as 4 (lying·Σ p w Δ - (1/Z) Σ w² Δ), so one pass over the pairs
  * suffices and no n × n Q is stored.
  */
-function computeGradient(
-  p: Float64Array,
-  y: Float64Array,
-  n: number,
-  lying: number,
-  out: Float64Array,
-  repulse: Float64Array,
-): void {
+function computeGradient(p: Float64Array, y: Float64Array, n: number, lying: number, out: Float64Array, repulse: Float64Array): void {
   out.fill(0);
   repulse.fill(0);
   let z = 0;
@@ -285,7 +276,10 @@ function computeGradient(
     const xi = y[i];
     const yi = y[n + i];
     const row = i * n;
-    let ax = 0, ay = 0, rx = 0, ry = 0;
+    let ax = 0,
+      ay = 0,
+      rx = 0,
+      ry = 0;
     for (let j = i + 1; j < n; j++) {
       const dx = xi - y[j];
       const dy = yi - y[n + j];

@@ -12,9 +12,7 @@ export interface UmapParameters {
   seed: number;
 }
 
-export type UmapProgress =
-  | { done: false; epoch: number; epochs: number }
-  | { done: true; embedding: Float64Array /* rows × 2 */; seconds: number };
+export type UmapProgress = { done: false; epoch: number; epochs: number } | { done: true; embedding: Float64Array /* rows × 2 */; seconds: number };
 
 export function checkUmapParameters(p: UmapParameters, rows: number): string | null {
   if (!Number.isInteger(p.nNeighbors) || p.nNeighbors < 2) return `n_neighbors must be an integer of at least 2, found ${p.nNeighbors}`;
@@ -24,12 +22,7 @@ export function checkUmapParameters(p: UmapParameters, rows: number): string | n
 }
 
 /** Yields progress (and lets the page handle input) every `every` optimisation epochs, then the embedding. */
-export async function* umapEmbedding(
-  UMAPClass: typeof UMAP,
-  m: ActivationMatrix,
-  params: UmapParameters,
-  every = 10,
-): AsyncGenerator<UmapProgress> {
+export async function* umapEmbedding(UMAPClass: typeof UMAP, m: ActivationMatrix, params: UmapParameters, every = 10): AsyncGenerator<UmapProgress> {
   assertActivationMatrix(m);
   const problem = checkUmapParameters(params, m.rows);
   if (problem) throw new Error(`UMAP: ${problem}`);

@@ -24,11 +24,7 @@ export interface PredictionShift {
   change: number;
 }
 
-export function confusionMatrix(
-  predicted: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  numClasses: number,
-): ConfusionMatrix {
+export function confusionMatrix(predicted: ArrayLike<number>, labels: ArrayLike<number>, numClasses: number): ConfusionMatrix {
   assertPositiveInteger(numClasses, "numClasses");
   const rows = labels?.length ?? 0;
   assertLabels(labels, rows, numClasses, "labels");
@@ -41,9 +37,7 @@ export function confusionMatrix(
 /** Fraction of predictions equal to the label; NaN when there are no examples. */
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {
   if (predicted.length !== labels.length) {
-    throw new Error(
-      `accuracy: expected as many predictions as labels, found ${predicted.length} predictions and ${labels.length} labels`,
-    );
+    throw new Error(`accuracy: expected as many predictions as labels, found ${predicted.length} predictions and ${labels.length} labels`);
   }
   const n = labels.length;
   let correct = 0;
@@ -84,11 +78,7 @@ export interface PredictionShiftOptions {
  * largest |change| first (ties: lower true class, then lower predicted class). Classes with no
  * examples in either matrix are skipped, their fractions being undefined.
  */
-export function predictionShifts(
-  baseline: ConfusionMatrix,
-  modified: ConfusionMatrix,
-  options: PredictionShiftOptions = {},
-): PredictionShift[] {
+export function predictionShifts(baseline: ConfusionMatrix, modified: ConfusionMatrix, options: PredictionShiftOptions = {}): PredictionShift[] {
   const { minFraction = 0 } = options;
   if (!(minFraction >= 0)) {
     throw new Error(`predictionShifts minFraction: expected a number >= 0, found ${minFraction}`);
@@ -116,10 +106,7 @@ export function predictionShifts(
       shifts.push({ trueClass: t, predictedClass: p, fraction, baselineFraction, change });
     }
   }
-  shifts.sort(
-    (x, y) =>
-      Math.abs(y.change) - Math.abs(x.change) || x.trueClass - y.trueClass || x.predictedClass - y.predictedClass,
-  );
+  shifts.sort((x, y) => Math.abs(y.change) - Math.abs(x.change) || x.trueClass - y.trueClass || x.predictedClass - y.predictedClass);
   return shifts;
 }
 
@@ -132,9 +119,7 @@ export function argmaxRows(logits: Float32Array, rows: number, cols: number): Ui
   assertPositiveInteger(cols, "argmaxRows cols");
   if (cols > 65536) throw new Error(`argmaxRows cols: expected at most 65536 columns, found ${cols}`);
   if (logits.length !== rows * cols) {
-    throw new Error(
-      `argmaxRows logits: expected rows × cols = ${rows} × ${cols} = ${rows * cols} values, found ${logits.length}`,
-    );
+    throw new Error(`argmaxRows logits: expected rows × cols = ${rows} × ${cols} = ${rows * cols} values, found ${logits.length}`);
   }
   const result = cols <= 256 ? new Uint8Array(rows) : new Uint16Array(rows);
   for (let r = 0, o = 0; r < rows; r++, o += cols) {

@@ -73,7 +73,13 @@ export async function modelSummary(tf: TF, network: Network, inputs: SummaryInpu
   const pixels = testImages.length / testCount;
   const sampleImages = new Uint8Array(size * pixels);
   rows.forEach((row, i) => sampleImages.set(testImages.subarray(row * pixels, (row + 1) * pixels), i * pixels));
-  const gradients = await logitInputGradients(tf, network, sampleImages, size, Uint8Array.from(rows, (i) => predicted[i]));
+  const gradients = await logitInputGradients(
+    tf,
+    network,
+    sampleImages,
+    size,
+    Uint8Array.from(rows, (i) => predicted[i]),
+  );
   return {
     testAccuracy: accuracy(predicted, testLabels),
     layers,

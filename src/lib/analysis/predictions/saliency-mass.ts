@@ -17,7 +17,8 @@ export interface BackgroundMass {
 export function backgroundMass(gradients: Float32Array, count: number, pixels: number, background: (image: number, pixel: number) => boolean): BackgroundMass {
   assertPositiveInteger(count, "backgroundMass count");
   assertPositiveInteger(pixels, "backgroundMass pixels");
-  if (gradients.length !== count * pixels) throw new Error(`backgroundMass: expected count × pixels = ${count * pixels} gradient values, found ${gradients.length}`);
+  if (gradients.length !== count * pixels)
+    throw new Error(`backgroundMass: expected count × pixels = ${count * pixels} gradient values, found ${gradients.length}`);
   const perImage = new Float64Array(count);
   let sum = 0;
   let counted = 0;
@@ -30,7 +31,7 @@ export function backgroundMass(gradients: Float32Array, count: number, pixels: n
       if (background(n, p)) outside += g;
     }
     perImage[n] = total > 0 ? outside / total : NaN;
-    if (total > 0) (sum += perImage[n]), counted++;
+    if (total > 0) ((sum += perImage[n]), counted++);
   }
   return { mean: counted > 0 ? sum / counted : NaN, perImage };
 }

@@ -11,11 +11,7 @@ export function classCounts(labels: ArrayLike<number>, numClasses: number): Uint
 }
 
 /** Per-class sums of every unit (class × unit) and the class counts; shared by selectivity. */
-export function classSums(
-  m: ActivationMatrix,
-  labels: ArrayLike<number>,
-  numClasses: number,
-): { sums: Float64Array; counts: Uint32Array } {
+export function classSums(m: ActivationMatrix, labels: ArrayLike<number>, numClasses: number): { sums: Float64Array; counts: Uint32Array } {
   assertActivationMatrix(m);
   assertLabels(labels, m.rows, numClasses);
   const { rows, cols, data } = m;

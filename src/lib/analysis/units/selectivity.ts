@@ -10,12 +10,7 @@ import { assertClassUnitMatrix } from "../validate.js";
  * in [-1, 1]: 1 = fires only on that class, 0 = no preference. A class with no examples, or with
  * all the examples (no rest), gives NaN. eps keeps a unit that is silent everywhere at 0.
  */
-export function selectivity(
-  m: ActivationMatrix,
-  labels: ArrayLike<number>,
-  numClasses: number,
-  eps = 1e-8,
-): ClassUnitMatrix {
+export function selectivity(m: ActivationMatrix, labels: ArrayLike<number>, numClasses: number, eps = 1e-8): ClassUnitMatrix {
   const { sums, counts } = classSums(m, labels, numClasses);
   const units = m.cols;
   const rows = m.rows;

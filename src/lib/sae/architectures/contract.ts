@@ -57,7 +57,8 @@ export interface CommonSaeConfig {
 }
 
 /** The shared settings that have a default (SAE_DEFAULTS in config.ts). */
-export type CommonDefaulted = "learningRate" | "batchSize" | "steps" | "warmupSteps" | "l1WarmupSteps" | "deadAfterInputs" | "resample" | "seed" | "inputNormalization";
+export type CommonDefaulted =
+  "learningRate" | "batchSize" | "steps" | "warmupSteps" | "l1WarmupSteps" | "deadAfterInputs" | "resample" | "seed" | "inputNormalization";
 
 /** A config with the settings that have a default (the shared ones and the architecture's `Own`) left optional. */
 export type ConfigInput<C, Own extends keyof C = never> = Omit<C, CommonDefaulted | Own> & Partial<Pick<C, (CommonDefaulted & keyof C) | Own>>;

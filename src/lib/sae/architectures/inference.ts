@@ -41,10 +41,11 @@ export const SIGMOID: InferenceFunction = {
 export const TOPK: InferenceFunction = {
   name: "topk",
   needs: "k",
-  encode: (tf, pre, { k }) => tf.tidy(() => {
-    const codes = tf.relu(pre);
-    return tf.mul(codes, topKMask(tf, codes, k as number));
-  }),
+  encode: (tf, pre, { k }) =>
+    tf.tidy(() => {
+      const codes = tf.relu(pre);
+      return tf.mul(codes, topKMask(tf, codes, k as number));
+    }),
   encodeReference: (pre, { k }) => {
     const codes = pre.map((p) => Math.max(0, p));
     const kth = Float64Array.from(codes).sort().reverse()[(k as number) - 1];

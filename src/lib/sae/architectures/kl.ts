@@ -27,7 +27,8 @@ export const kl: SaeArchitectureModule<KlSaeConfig> = {
   inference: SIGMOID,
   withDefaults: (config) => config,
   checkSparsity(config) {
-    if (!(typeof config.rho === "number" && config.rho > 0 && config.rho < 1)) return `rho (the target firing rate) must be strictly between 0 and 1, found ${describeValue(config.rho)}`;
+    if (!(typeof config.rho === "number" && config.rho > 0 && config.rho < 1))
+      return `rho (the target firing rate) must be strictly between 0 and 1, found ${describeValue(config.rho)}`;
     if (!isFiniteNonNegative(config.beta)) return `beta (the KL penalty's weight) must be a finite number >= 0, found ${describeValue(config.beta)}`;
     return null;
   },

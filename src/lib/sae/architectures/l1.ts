@@ -25,7 +25,8 @@ export const l1: SaeArchitectureModule<L1SaeConfig> = {
   summary: "ReLU codes with an L1 penalty and unit-norm decoder rows (Towards Monosemanticity)",
   inference: RELU,
   withDefaults: (config) => config,
-  checkSparsity: (config) => (isFiniteNonNegative(config.l1Coefficient) ? null : `l1Coefficient must be a finite number >= 0, found ${describeValue(config.l1Coefficient)}`),
+  checkSparsity: (config) =>
+    isFiniteNonNegative(config.l1Coefficient) ? null : `l1Coefficient must be a finite number >= 0, found ${describeValue(config.l1Coefficient)}`,
   activeAbove: 0,
   exactZeros: true,
   unitNormDecoder: true,

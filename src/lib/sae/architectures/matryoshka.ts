@@ -71,8 +71,14 @@ function reconstruct(tf: TF, { matryoshkaWidths }: MatryoshkaSaeConfig, { codes,
     error,
     squaredError: squares[squares.length - 1],
     penalty: squares.length > 1 ? tf.div(tf.addN(squares.slice(0, -1)), batch) : tf.scalar(0),
-    dW_dec: tf.concat(groups.map((g, p) => tf.matMul(tf.transpose(g.codes), suffixes[p])), 0),
-    dCodes: tf.concat(groups.map((g, p) => tf.matMul(suffixes[p], tf.transpose(g.rows))), 1),
+    dW_dec: tf.concat(
+      groups.map((g, p) => tf.matMul(tf.transpose(g.codes), suffixes[p])),
+      0,
+    ),
+    dCodes: tf.concat(
+      groups.map((g, p) => tf.matMul(suffixes[p], tf.transpose(g.rows))),
+      1,
+    ),
     dDecoderBias: tf.sum(suffixes[0], 0),
     meanError: tf.div(tf.sum(error, 0), batch),
   };
@@ -142,5 +148,8 @@ export const matryoshka: SaeArchitectureModule<MatryoshkaSaeConfig> = {
   cfgFields: (config) => ({ ...family.cfgFields(config), matryoshka_widths: config.matryoshkaWidths }),
   // The widths are not a sweep setting: each dictionary takes the default ones.
   fitSparsity: (setting, dSae) => family.fitSparsity({ k: (setting as { k: number }).k }, dSae),
-  live: { meaning: "k, the latents kept per input on average over a batch (up to four nested prefixes, halving from all of the latents, trained to reconstruct)", ...family.liveK },
+  live: {
+    meaning: "k, the latents kept per input on average over a batch (up to four nested prefixes, halving from all of the latents, trained to reconstruct)",
+    ...family.liveK,
+  },
 };

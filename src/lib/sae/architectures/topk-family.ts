@@ -13,7 +13,17 @@ export const AUX_COEFFICIENT = 1 / 32;
 
 type Shared<C extends TopKFamilyConfig & { architecture: string }> = Pick<
   SaeArchitectureModule<C>,
-  "checkSparsity" | "activeAbove" | "exactZeros" | "unitNormDecoder" | "sparseCodes" | "sparsityCoefficient" | "auxK" | "sweepSettings" | "fitSparsity" | "sparsityTag" | "targeted"
+  | "checkSparsity"
+  | "activeAbove"
+  | "exactZeros"
+  | "unitNormDecoder"
+  | "sparseCodes"
+  | "sparsityCoefficient"
+  | "auxK"
+  | "sweepSettings"
+  | "fitSparsity"
+  | "sparsityTag"
+  | "targeted"
 > & {
   withAuxKDefaults(config: C): C;
   cfgFields(config: C): { k: number; aux_k: number; aux_coefficient: number };

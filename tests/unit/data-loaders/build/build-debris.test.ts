@@ -24,7 +24,16 @@ describe("build debris", () => {
     const root = mkdtempSync(join(tmpdir(), "debris-"));
     const dead = deadPid();
     const live = basename(scratchFolder(join(root, "dist"), "next"));
-    for (const name of ["dist", `dist.next-${dead}-0badf00d`, `dist.previous-${dead}-0badf00d`, "dist.next", "dist.previous", live, "dist.nextish", "other.next-1-0badf00d"]) {
+    for (const name of [
+      "dist",
+      `dist.next-${dead}-0badf00d`,
+      `dist.previous-${dead}-0badf00d`,
+      "dist.next",
+      "dist.previous",
+      live,
+      "dist.nextish",
+      "other.next-1-0badf00d",
+    ]) {
       mkdirSync(join(root, name));
     }
     const removed = await removeAbandonedScratchFolders(join(root, "dist"));
@@ -49,7 +58,20 @@ describe("build debris", () => {
     const removed = await removePartialLoaderOutputs(cache);
     assert.deepEqual(removed.sort(), [`data/baseline-mlp/history.json.${dead}`, `data/manifest.json.${dead}.err`]);
     assert.ok(!existsSync(join(cache, "data", "baseline-mlp")), "an emptied folder stays behind");
-    assert.deepEqual(files(cache), ["_node", "_node/d3@7", "_node/d3@7/index.js", "_npm", "_npm/react@19.3.1", "data", "data/manifest.json", `data/site-pages.json.${process.pid}`, "data/v1.2024"].sort());
+    assert.deepEqual(
+      files(cache),
+      [
+        "_node",
+        "_node/d3@7",
+        "_node/d3@7/index.js",
+        "_npm",
+        "_npm/react@19.3.1",
+        "data",
+        "data/manifest.json",
+        `data/site-pages.json.${process.pid}`,
+        "data/v1.2024",
+      ].sort(),
+    );
     assert.deepEqual(await removePartialLoaderOutputs(join(cache, "missing")), []);
   });
 });

@@ -10,13 +10,19 @@ const cause = "/tmp/empty: expected a file named train-images-idx3-ubyte, found 
 /** What `observable build` wrote (colors on) when a loader failed, stream by stream, in order. */
 const LOADER_FAILURE: ["stdout" | "stderr", string][] = [
   ["stdout", `${grey("build")} src/style.css ${grey("\u2192")} /work/p/dist.next-1-ab/_import/style.css\n`],
-  ["stdout", `${grey("copy")} src/data/site-pages.json ${grey("\u2192")} ${ESC}[36mload${ESC}[39m /data/site-pages.json ${grey("\u2192")} ${grey("[fresh] ")}success\n`],
+  [
+    "stdout",
+    `${grey("copy")} src/data/site-pages.json ${grey("\u2192")} ${ESC}[36mload${ESC}[39m /data/site-pages.json ${grey("\u2192")} ${grey("[fresh] ")}success\n`,
+  ],
   ["stdout", `${grey("copy")} src/data/manifest.json ${grey("\u2192")} ${ESC}[36mload${ESC}[39m /data/manifest.json ${grey("\u2192")} ${grey("[missing] ")}`],
   ["stderr", "training… epoch 1/20\n"],
   ["stderr", `error: ${cause}\n`],
   ["stdout", `${red("error")} ${grey("in 675ms:")} ${red("loader exited with code 1")}\n`],
   ["stderr", `\n${red("Unexpected error:")} loader exited with code 1\n\nTip: To see the full stack trace, run with the --debug flag.\n\n`],
-  ["stderr", `If you think this is a bug, please file an issue at\n\u21b3 ${ESC}]8;;https://github.com/observablehq/framework/issues${ESC}\\https://github.com/observablehq/framework/issues${ESC}]8;;${ESC}\\\n\n`],
+  [
+    "stderr",
+    `If you think this is a bug, please file an issue at\n\u21b3 ${ESC}]8;;https://github.com/observablehq/framework/issues${ESC}\\https://github.com/observablehq/framework/issues${ESC}]8;;${ESC}\\\n\n`,
+  ],
 ];
 
 const loaderFor = (target: string) => `src${target}.ts`;
@@ -45,7 +51,10 @@ describe("FrameworkLog", () => {
   test("Framework's own error, when no loader said anything", () => {
     const log = new FrameworkLog();
     log.feed("stdout", "copy src/data/x.json \u2192 load /data/x.json \u2192 [fresh] success\n");
-    log.feed("stderr", "\nUnexpected error: file conflict: _file/data/x.1234.json\n\nTip: To see the full stack trace, run with the --debug flag.\n\nIf you think this is a bug, please file an issue at\n");
+    log.feed(
+      "stderr",
+      "\nUnexpected error: file conflict: _file/data/x.1234.json\n\nTip: To see the full stack trace, run with the --debug flag.\n\nIf you think this is a bug, please file an issue at\n",
+    );
     assert.deepEqual(log.causes(loaderFor), ["observable build: file conflict: _file/data/x.1234.json"]);
   });
 

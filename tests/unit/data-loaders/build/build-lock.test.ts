@@ -38,11 +38,19 @@ describe("build lock", () => {
     });
     await sleep(300);
     assert.equal(acquired, false, "took a lock that another live process holds");
-    assert.match(lines[0], new RegExp(`^build: waiting for the \`npm run dev\` prepare step started by pid ${holder.pid} at \\d\\d:\\d\\d:\\d\\d to finish \\(\\.cache/build\\.lock\\)$`));
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^build: waiting for the \`npm run dev\` prepare step started by pid ${holder.pid} at \\d\\d:\\d\\d:\\d\\d to finish \\(\\.cache/build\\.lock\\)$`,
+      ),
+    );
     holder.kill("SIGTERM");
     const lock = await waiting;
     // SIGTERM left the holder's lock behind: it is broken as the lock of a dead process.
-    assert.match(lines.join("\n"), new RegExp(`breaking the lock of the \`npm run dev\` prepare step started by pid ${holder.pid} .*\\(its process ${holder.pid} is gone\\)`));
+    assert.match(
+      lines.join("\n"),
+      new RegExp(`breaking the lock of the \`npm run dev\` prepare step started by pid ${holder.pid} .*\\(its process ${holder.pid} is gone\\)`),
+    );
     assert.equal(JSON.parse(readFileSync(buildLockPath(root), "utf8")).holder, "build");
     await lock.release();
     assert.ok(!existsSync(buildLockPath(root)));
@@ -86,7 +94,10 @@ describe("build lock", () => {
   test("describeLockOwner names the holder, its pid, its start time and a foreign host", () => {
     const since = new Date(2025, 0, 2, 14, 5, 9).toISOString();
     assert.equal(describeLockOwner({ token: "t", pid: 42, host: hostname(), since, holder: "build" }), "the build started by pid 42 at 14:05:09");
-    assert.equal(describeLockOwner({ token: "t", pid: 42, host: "elsewhere", since, holder: "bench" }), "the benchmark started by pid 42 on host elsewhere at 14:05:09");
+    assert.equal(
+      describeLockOwner({ token: "t", pid: 42, host: "elsewhere", since, holder: "bench" }),
+      "the benchmark started by pid 42 on host elsewhere at 14:05:09",
+    );
     assert.equal(describeLockOwner(null), "a process that left an unreadable lock");
   });
 });

@@ -13,7 +13,11 @@ describe("seedFrameworkNpmVersions", () => {
     await seedFrameworkNpmVersions(src);
     assert.ok(existsSync(join(npm, `react@${FRAMEWORK_LAZY_NPM_VERSIONS.react}`)));
     assert.ok(existsSync(join(npm, "@observablehq", `plot@${FRAMEWORK_LAZY_NPM_VERSIONS["@observablehq/plot"]}`)));
-    assert.deepEqual(readdirSync(npm).filter((e) => e.startsWith("echarts@")), ["echarts@5.0.0"], "a known version is not duplicated");
+    assert.deepEqual(
+      readdirSync(npm).filter((e) => e.startsWith("echarts@")),
+      ["echarts@5.0.0"],
+      "a known version is not duplicated",
+    );
     const unscoped = Object.keys(FRAMEWORK_LAZY_NPM_VERSIONS).filter((n) => !n.includes("/")).length;
     assert.equal(readdirSync(npm).filter((e) => e.includes("@") && !e.startsWith("@")).length, unscoped);
   });

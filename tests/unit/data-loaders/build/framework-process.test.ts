@@ -25,10 +25,15 @@ const alive = (pid: number) => {
 
 describe("runFrameworkBuild", () => {
   test("passes the exit code on and reads the failure's cause from the output", async () => {
-    const root = fakeProject(`printf 'copy src/data/x.json \\342\\206\\222 load /data/x.json \\342\\206\\222 [missing] '; echo "error: bad input" >&2; echo "Unexpected error: loader exited with code 1" >&2; exit 1`);
+    const root = fakeProject(
+      `printf 'copy src/data/x.json \\342\\206\\222 load /data/x.json \\342\\206\\222 [missing] '; echo "error: bad input" >&2; echo "Unexpected error: loader exited with code 1" >&2; exit 1`,
+    );
     const { code, log } = await runFrameworkBuild(root, process.env, new AbortController().signal);
     assert.equal(code, 1);
-    assert.deepEqual(log.causes((target) => `src${target}.ts`), ["src/data/x.json.ts: bad input"]);
+    assert.deepEqual(
+      log.causes((target) => `src${target}.ts`),
+      ["src/data/x.json.ts: bad input"],
+    );
   });
 
   test("aborting stops the whole process group, loaders included, before it resolves", async () => {

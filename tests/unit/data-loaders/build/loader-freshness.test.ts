@@ -10,7 +10,8 @@ const projectRoot = resolve(import.meta.dirname, "..", "..", "..", "..");
 /** A tiny project: a loader, a lib module it imports, a lockfile, a page and a dataset folder. */
 function fixture() {
   const root = mkdtempSync(join(tmpdir(), "freshness-"));
-  for (const dir of ["data-loaders", "src/lib", "src/data", "dataset", "src/.observablehq/cache/data", "src/.observablehq/cache/_node"]) mkdirSync(join(root, dir), { recursive: true });
+  for (const dir of ["data-loaders", "src/lib", "src/data", "dataset", "src/.observablehq/cache/data", "src/.observablehq/cache/_node"])
+    mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(join(root, "data-loaders", "train.ts"), "export const lr = 0.01;");
   writeFileSync(join(root, "src", "lib", "model.ts"), "export const units = 32;");
   writeFileSync(join(root, "src", "data", "x.json.ts"), "import '../lib/model.js';");

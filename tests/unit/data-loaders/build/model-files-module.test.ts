@@ -6,7 +6,10 @@ import { CNN, modelEntry } from "../../../../src/lib/models/registry.js";
 describe("generated model-files module", () => {
   test("one literal FileAttachment per SAE sweep file, model → layer", () => {
     const source = modelFilesModuleSource([modelEntry("baseline-mlp"), CNN]);
-    const block = source.slice(source.indexOf("export const saeFiles: Record<string, Record<string, FileAttachmentHandle>> = {"), source.indexOf("export const probeFiles"));
+    const block = source.slice(
+      source.indexOf("export const saeFiles: Record<string, Record<string, FileAttachmentHandle>> = {"),
+      source.indexOf("export const probeFiles"),
+    );
     assert.ok(block.length > 0, source);
     assert.deepEqual(
       [...block.matchAll(/FileAttachment\("([^"]+)"\)/g)].map((m) => m[1]),

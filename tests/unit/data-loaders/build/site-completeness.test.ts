@@ -3,12 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import {
-  describeMissingFiles,
-  findMissingFiles,
-  referencesIn,
-  resolveReference,
-} from "../../../../data-loaders/build/site-completeness.js";
+import { describeMissingFiles, findMissingFiles, referencesIn, resolveReference } from "../../../../data-loaders/build/site-completeness.js";
 
 const attachment = (path: string) => JSON.stringify({ name: "./data/x.json", mimeType: "application/json", path, lastModified: 1, size: 2 });
 

@@ -122,7 +122,10 @@ describe("withArtifact", () => {
     // Outside the probe, production works as before; other errors pass through.
     await withArtifact(miss, produce, { log: () => {} });
     assert.equal(produced, 1);
-    await assert.rejects(allCached(async () => Promise.reject(new Error("dataset: broken"))), /dataset: broken/);
+    await assert.rejects(
+      allCached(async () => Promise.reject(new Error("dataset: broken"))),
+      /dataset: broken/,
+    );
   });
 
   test("a failed produce leaves nothing behind and a later call can succeed", async () => {
@@ -216,7 +219,10 @@ process.stdout.write(dir);`;
   test("keys must be safe folder names", async () => {
     await freshCache("bad-keys");
     for (const key of ["../escape", "a/b", ".hidden", ""]) {
-      await assert.rejects(withArtifact(key, async () => {}), /key must be a folder name/);
+      await assert.rejects(
+        withArtifact(key, async () => {}),
+        /key must be a folder name/,
+      );
     }
   });
 });

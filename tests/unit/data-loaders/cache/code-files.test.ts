@@ -45,7 +45,8 @@ describe("producerCode", () => {
     assert.ok(!training.some((file) => file.startsWith("src/lib/sae/")), "editing an SAE must not retrain the classifiers");
     assert.ok(!training.some((file) => file.startsWith("data-loaders/cache/")), "the cache's machinery computes no numbers");
     const sweep = await producerCode("data-loaders/sae/sae-sweep-file.ts");
-    for (const file of ["src/lib/sae/architectures/index.ts", "src/lib/sae/train.ts", "data-loaders/sae/layer-activations.ts", ...KERNEL_CODE]) assert.ok(sweep.includes(file), file);
+    for (const file of ["src/lib/sae/architectures/index.ts", "src/lib/sae/train.ts", "data-loaders/sae/layer-activations.ts", ...KERNEL_CODE])
+      assert.ok(sweep.includes(file), file);
   });
 
   test("a module esbuild cannot follow gets a message that names it", async () => {

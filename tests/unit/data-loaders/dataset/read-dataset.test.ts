@@ -5,24 +5,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, join, resolve, sep } from "node:path";
 import { gzipSync } from "node:zlib";
 import { DatasetError } from "../../../../data-loaders/dataset/idx.js";
-import {
-  DEFAULT_MD5,
-  parseClassesJson,
-  readDataset,
-  resolveDatasetSource,
-  verifyDefaultChecksums,
-} from "../../../../data-loaders/dataset/read-dataset.js";
+import { DEFAULT_MD5, parseClassesJson, readDataset, resolveDatasetSource, verifyDefaultChecksums } from "../../../../data-loaders/dataset/read-dataset.js";
 import type { DatasetFiles } from "../../../../data-loaders/dataset/read-dataset.js";
-import {
-  TEST_LABELS,
-  TRAIN_LABELS,
-  encodeIdx,
-  encodeImages,
-  encodeLabels,
-  makeImages,
-  removeFixture,
-  writeFixtureDataset,
-} from "./idx-fixtures.js";
+import { TEST_LABELS, TRAIN_LABELS, encodeIdx, encodeImages, encodeLabels, makeImages, removeFixture, writeFixtureDataset } from "./idx-fixtures.js";
 import type { FixtureOptions } from "./idx-fixtures.js";
 
 const folders: string[] = [];
@@ -37,7 +22,9 @@ async function fixture(options: FixtureOptions = {}): Promise<string> {
 }
 
 async function md5Of(path: string): Promise<string> {
-  return createHash("md5").update(await readFile(path)).digest("hex");
+  return createHash("md5")
+    .update(await readFile(path))
+    .digest("hex");
 }
 
 async function rejectsWithDatasetError(promise: Promise<unknown>): Promise<DatasetError> {
@@ -159,12 +146,7 @@ describe("readDataset errors", () => {
     const dir = await fixture({ omit: ["t10k-labels"] });
     const error = await rejectsWithDatasetError(readDataset({ dir }));
     assert.equal(error.file, dir);
-    for (const name of [
-      "t10k-labels-idx1-ubyte",
-      "t10k-labels.idx1-ubyte",
-      "t10k-labels-idx1-ubyte.gz",
-      "t10k-labels.idx1-ubyte.gz",
-    ]) {
+    for (const name of ["t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte", "t10k-labels-idx1-ubyte.gz", "t10k-labels.idx1-ubyte.gz"]) {
       assert.ok(error.expected.includes(name), `${name} in ${error.expected}`);
     }
     assert.ok(error.message.startsWith(dir));
@@ -250,7 +232,7 @@ describe("readDataset errors", () => {
   });
 
   test("a bad classes.json is named in the error", async () => {
-    const dir = await fixture({ classesJson: "[\"a\", \"b\"," });
+    const dir = await fixture({ classesJson: '["a", "b",' });
     const error = await rejectsWithDatasetError(readDataset({ dir }));
     assert.equal(error.file, join(dir, "classes.json"));
     assert.equal(error.expected, "valid JSON");
@@ -290,8 +272,7 @@ describe("parseClassesJson", () => {
     test(`rejects ${what}, naming classes.json`, () => {
       assert.throws(
         () => parseClassesJson(text, path),
-        (error: unknown) =>
-          error instanceof DatasetError && error.file === path && error.message.startsWith(path) && pattern.test(error.message),
+        (error: unknown) => error instanceof DatasetError && error.file === path && error.message.startsWith(path) && pattern.test(error.message),
       );
     });
   }

@@ -18,7 +18,17 @@ function multipliers(model: LayersModel, layerName: string, rows: number, units:
 
 /** input [units] -> dropout_1 -> dropout_2 -> logits */
 function dropoutModel(units: number, rate: number): LayersModel {
-  return buildModel(tf, { layers: [{ type: "dropout", rate }, { type: "dropout", rate }], seed: 1 }, { inputSize: units, classes: 2 });
+  return buildModel(
+    tf,
+    {
+      layers: [
+        { type: "dropout", rate },
+        { type: "dropout", rate },
+      ],
+      seed: 1,
+    },
+    { inputSize: units, classes: 2 },
+  );
 }
 
 const keptPattern = (values: Float32Array) => Array.from(values, (v) => (v === 0 ? "0" : "1")).join("");
@@ -69,7 +79,10 @@ describe("dropoutSeeder", () => {
     dropoutSeeder(model, 1).forStep(1, 0);
     const values = multipliers(model, "dropout_1", 100, 1000);
     const kept = values.filter((v) => v !== 0);
-    assert.ok(kept.every((v) => Math.abs(v - 1 / (1 - rate)) < 1e-6), "kept units must be scaled by 1 / (1 - rate)");
+    assert.ok(
+      kept.every((v) => Math.abs(v - 1 / (1 - rate)) < 1e-6),
+      "kept units must be scaled by 1 / (1 - rate)",
+    );
     // 100,000 draws: the kept fraction's standard deviation is about 0.0015.
     const fraction = kept.length / values.length;
     assert.ok(Math.abs(fraction - (1 - rate)) < 0.01, `kept fraction ${fraction}, expected about ${1 - rate}`);

@@ -3,11 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  loadLayersModelFromFiles,
-  serializeLayersModel,
-  writeLayersModel,
-} from "../../../../data-loaders/training/export-layers.js";
+import { loadLayersModelFromFiles, serializeLayersModel, writeLayersModel } from "../../../../data-loaders/training/export-layers.js";
 import { initTrainingBackend } from "../../../../data-loaders/training/node-backend.js";
 import { buildModel, type LayerSpec } from "../../../../src/lib/models/architecture.js";
 import { buildMlp } from "../../../../src/lib/models/mlp.js";
@@ -107,8 +103,20 @@ describe("layers-model export of every layer type buildModel makes", () => {
       const model = buildModel(tf, { layers, seed: 6 }, { inputSize, classes: 3, inputStats: { mean: 0.2, std: 0.35 } });
       // Random values everywhere (LayerNorm's gamma and beta included), so nothing passes by luck.
       const random = mulberry32(17);
-      tf.tidy(() => model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => random() * 2 - 1), w.shape))));
-      const x = tf.tensor2d(Float32Array.from({ length: 4 * inputSize }, () => random()), [4, inputSize]);
+      tf.tidy(() =>
+        model.setWeights(
+          model.getWeights().map((w) =>
+            tf.tensor(
+              Float32Array.from({ length: w.size }, () => random() * 2 - 1),
+              w.shape,
+            ),
+          ),
+        ),
+      );
+      const x = tf.tensor2d(
+        Float32Array.from({ length: 4 * inputSize }, () => random()),
+        [4, inputSize],
+      );
       const expected = tf.tidy(() => (model.predict(x) as Tensor).dataSync());
 
       const { modelJson, weightsBin } = await serializeLayersModel(model);
@@ -117,11 +125,21 @@ describe("layers-model export of every layer type buildModel makes", () => {
 
       const fromFiles = await loadLayersModelFromFiles(tf, JSON.parse(text), weightsBin);
       const fromMemory = await tf.loadLayersModel(
-        tf.io.fromMemory({ modelTopology: JSON.parse(text).modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData: weightsBin.slice().buffer }),
+        tf.io.fromMemory({
+          modelTopology: JSON.parse(text).modelTopology,
+          weightSpecs: modelJson.weightsManifest[0].weights,
+          weightData: weightsBin.slice().buffer,
+        }),
       );
       for (const loaded of [fromFiles, fromMemory]) {
-        assert.deepEqual(loaded.layers.map((l) => [l.name, l.getClassName()]), model.layers.map((l) => [l.name, l.getClassName()]));
-        assert.deepEqual(tf.tidy(() => (loaded.predict(x) as Tensor).dataSync()), expected);
+        assert.deepEqual(
+          loaded.layers.map((l) => [l.name, l.getClassName()]),
+          model.layers.map((l) => [l.name, l.getClassName()]),
+        );
+        assert.deepEqual(
+          tf.tidy(() => (loaded.predict(x) as Tensor).dataSync()),
+          expected,
+        );
         loaded.dispose();
       }
       x.dispose();

@@ -33,11 +33,26 @@ const cases: { label: string; layers: LayerSpec[]; config?: Partial<TrainConfig>
   { label: "LayerNorm after ReLU", layers: [dense(12), relu, layernorm, dense(8), relu, layernorm] },
   { label: "LayerNorm before ReLU", layers: [dense(12), layernorm, relu, dense(8), layernorm, relu] },
   { label: "dropout", layers: [dense(12), relu, { type: "dropout", rate: 0.2 }, dense(8), relu, { type: "dropout", rate: 0.5 }] },
-  { label: "activation L1", layers: [dense(12), relu, dense(8), relu], config: { penalties: [{ kind: "activation-l1", layers: ["relu_1", "relu_2"], coefficient: 0.01 }] } },
-  { label: "blank-pixel weight L1", layers: [dense(12), relu], config: { penalties: [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.01, inputs: "blank-pixels", blankFraction: 0.5 }] }, images: blanked },
+  {
+    label: "activation L1",
+    layers: [dense(12), relu, dense(8), relu],
+    config: { penalties: [{ kind: "activation-l1", layers: ["relu_1", "relu_2"], coefficient: 0.01 }] },
+  },
+  {
+    label: "blank-pixel weight L1",
+    layers: [dense(12), relu],
+    config: { penalties: [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.01, inputs: "blank-pixels", blankFraction: 0.5 }] },
+    images: blanked,
+  },
 ];
 
-async function train(tf: TF, layers: LayerSpec[], config: TrainConfig, kernels?: WebAssembly.Module, images = data): Promise<{ weights: Float32Array[]; history: EpochMetrics[]; lines: string[] }> {
+async function train(
+  tf: TF,
+  layers: LayerSpec[],
+  config: TrainConfig,
+  kernels?: WebAssembly.Module,
+  images = data,
+): Promise<{ weights: Float32Array[]; history: EpochMetrics[]; lines: string[] }> {
   const model = buildModel(tf, { layers, seed: 4 }, { inputSize: PIXELS, classes: 10, inputStats: { mean: 0.3, std: 0.25 } });
   const lines: string[] = [];
   const { history } = await trainClassifier(tf, model, images, config, { log: (line) => void lines.push(line) }, kernels ? { kernels } : {});
@@ -71,7 +86,10 @@ describe("the fused dense-stack step against the tfjs path", () => {
         const other = fused.history[i];
         for (const key of ["trainLoss", "testLoss", "trainPenalty"] as const) {
           if (epoch[key] === undefined) continue;
-          assert.ok(Math.abs((epoch[key] as number) - (other[key] as number)) <= metricTolerance * Math.abs(epoch[key] as number) + 1e-7, `epoch ${i} ${key}: ${epoch[key]} vs ${other[key]}`);
+          assert.ok(
+            Math.abs((epoch[key] as number) - (other[key] as number)) <= metricTolerance * Math.abs(epoch[key] as number) + 1e-7,
+            `epoch ${i} ${key}: ${epoch[key]} vs ${other[key]}`,
+          );
         }
         assert.equal(other.trainAccuracy, epoch.trainAccuracy, `epoch ${i} train accuracy`);
         assert.equal(other.testAccuracy, epoch.testAccuracy, `epoch ${i} test accuracy`);
@@ -80,7 +98,10 @@ describe("the fused dense-stack step against the tfjs path", () => {
   }
 
   test("a diverging run stops with TrainingDivergedError, as on the tfjs path", async () => {
-    await assert.rejects(train(tf, [dense(12), relu], { ...base, learningRate: 1e30 }, kernels), (error: Error) => error.name === "TrainingDivergedError" && /training diverged: loss is NaN at epoch 1, batch \d+/.test(error.message));
+    await assert.rejects(
+      train(tf, [dense(12), relu], { ...base, learningRate: 1e30 }, kernels),
+      (error: Error) => error.name === "TrainingDivergedError" && /training diverged: loss is NaN at epoch 1, batch \d+/.test(error.message),
+    );
   });
 
   test("a model the fused step cannot run trains on tfjs, and the log says why", async () => {
@@ -88,7 +109,10 @@ describe("the fused dense-stack step against the tfjs path", () => {
     const { lines } = await train(tf, layers, { ...base, epochs: 1 }, kernels);
     assert.match(lines[0], /on tfjs wasm \(not fused: layer reshape is a Reshape; the fused step runs dense stacks only\)/);
     const model = buildModel(tf, { layers: [dense(4), relu], seed: 1 }, { inputSize: PIXELS, classes: 10 });
-    assert.match(fusedStackProblem(model, [{ kind: "activation-l1", layers: ["dense_1"], coefficient: 1 }]) ?? "", /activation-l1 on dense_1: the fused step puts it on a ReLU layer of that name/);
+    assert.match(
+      fusedStackProblem(model, [{ kind: "activation-l1", layers: ["dense_1"], coefficient: 1 }]) ?? "",
+      /activation-l1 on dense_1: the fused step puts it on a ReLU layer of that name/,
+    );
     model.dispose();
   });
 });

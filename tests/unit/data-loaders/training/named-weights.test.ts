@@ -44,7 +44,10 @@ describe("readNamedWeights", () => {
       ],
     );
     const { modelJson } = await serializeLayersModel(second);
-    assert.deepEqual(weights.map((w) => w.name), modelJson.weightsManifest[0].weights.map((w) => w.name));
+    assert.deepEqual(
+      weights.map((w) => w.name),
+      modelJson.weightsManifest[0].weights.map((w) => w.name),
+    );
     second.getWeights().forEach((tensor, i) => assert.deepEqual(weights[i].data, tensor.dataSync()));
     assert.ok(weights.every((w) => w.data instanceof Float32Array && w.data.length === w.shape.reduce((a, b) => a * b, 1)));
     [first, second].forEach((m) => m.dispose());

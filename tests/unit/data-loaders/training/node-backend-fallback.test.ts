@@ -25,7 +25,10 @@ describe("initTrainingBackend when wasm cannot start", () => {
     const { result, stderr } = await captureStderr(() => initTrainingBackend({ wasmDirectory: missing }));
     assert.equal(result.backend, "cpu");
     assert.equal(result.tf.getBackend(), "cpu");
-    assert.equal(result.tf.tidy(() => result.tf.add(1, 2).dataSync()[0]), 3);
+    assert.equal(
+      result.tf.tidy(() => result.tf.add(1, 2).dataSync()[0]),
+      3,
+    );
     assert.match(stderr, /training backend: wasm failed to initialize \(.*\); falling back to cpu/);
   });
 

@@ -77,10 +77,24 @@ describe("weight-l1 on blank pixels", () => {
   test("is coefficient x the summed |kernel| of the rows of blank pixels, and reports the mask size", () => {
     const model = handModel(3, kernel);
     const x = [0.1, 0.2, 0.3];
-    close(penaltyOf(model, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.75 }], images, 3, x), 0.1 * (1 + 2 + 5 + 6), "pixels 0 and 2");
-    close(penaltyOf(model, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.99 }], images, 3, x), 0.1 * (1 + 2), "pixel 0");
-    const objective = trainingObjective(tf, model, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.75 }], { images, count: 4, pixels: 3 });
-    assert.deepEqual(objective.reports, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.75, maskedPixels: 2, pixels: 3 }]);
+    close(
+      penaltyOf(model, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.75 }], images, 3, x),
+      0.1 * (1 + 2 + 5 + 6),
+      "pixels 0 and 2",
+    );
+    close(
+      penaltyOf(model, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.99 }], images, 3, x),
+      0.1 * (1 + 2),
+      "pixel 0",
+    );
+    const objective = trainingObjective(tf, model, [{ kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.75 }], {
+      images,
+      count: 4,
+      pixels: 3,
+    });
+    assert.deepEqual(objective.reports, [
+      { kind: "weight-l1", layer: "dense_1", coefficient: 0.1, inputs: "blank-pixels", blankFraction: 0.75, maskedPixels: 2, pixels: 3 },
+    ]);
     objective.dispose();
     model.dispose();
   });
@@ -124,9 +138,27 @@ describe("trainingObjective", () => {
     const train = { images: new Uint8Array(3), count: 1, pixels: 3 };
     const blank = { kind: "weight-l1", coefficient: 1, inputs: "blank-pixels", blankFraction: 0.5 } as const;
     const before = tf.memory().numTensors;
-    assert.throws(() => trainingObjective(tf, model, [{ kind: "activation-l1", layers: ["relu_9"], coefficient: 1 }], train), /config\.penalties\[0\] \(activation-l1\): the model has no layer "relu_9"; its layers are input, dense_1, relu_1, logits/);
-    assert.throws(() => trainingObjective(tf, model, [{ ...blank, layer: "dense_1" }, { ...blank, layer: "relu_1" }], train), /config\.penalties\[1\] \(weight-l1\): layer "relu_1" is a Activation; expected a Dense layer with a kernel/);
-    assert.throws(() => trainingObjective(tf, model, [{ ...blank, layer: "logits" }], train), /layer "logits" has 2 input rows but the images have 3 pixels; blank-pixels needs the dense layer that reads the pixels/);
+    assert.throws(
+      () => trainingObjective(tf, model, [{ kind: "activation-l1", layers: ["relu_9"], coefficient: 1 }], train),
+      /config\.penalties\[0\] \(activation-l1\): the model has no layer "relu_9"; its layers are input, dense_1, relu_1, logits/,
+    );
+    assert.throws(
+      () =>
+        trainingObjective(
+          tf,
+          model,
+          [
+            { ...blank, layer: "dense_1" },
+            { ...blank, layer: "relu_1" },
+          ],
+          train,
+        ),
+      /config\.penalties\[1\] \(weight-l1\): layer "relu_1" is a Activation; expected a Dense layer with a kernel/,
+    );
+    assert.throws(
+      () => trainingObjective(tf, model, [{ ...blank, layer: "logits" }], train),
+      /layer "logits" has 2 input rows but the images have 3 pixels; blank-pixels needs the dense layer that reads the pixels/,
+    );
     assert.equal(tf.memory().numTensors, before, "a rejected objective leaked its masks");
     model.dispose();
   });
@@ -137,14 +169,22 @@ describe("penaltyProblems", () => {
     assert.deepEqual(penaltyProblems(undefined), []);
     assert.deepEqual(penaltyProblems([{ kind: "activation-l1", layers: ["relu_1"], coefficient: 0 }]), []);
     assert.deepEqual(penaltyProblems({}), ["penalties must be a list, got {}"]);
-    assert.deepEqual(penaltyProblems([null, { kind: "activation-l1", layers: [], coefficient: -1 }, { kind: "weight-l1", layer: 3, coefficient: 1, inputs: "all", blankFraction: 0 }, { kind: "l2", coefficient: 1 }]), [
-      "penalties[0] must be an object, got null",
-      "penalties[1] (activation-l1): coefficient must be a finite number >= 0, got -1",
-      "penalties[1] (activation-l1): layers must be a non-empty list of layer names, got []",
-      "penalties[2] (weight-l1): layer must be a layer name, got 3",
-      'penalties[2] (weight-l1): inputs must be "blank-pixels", got "all"',
-      "penalties[2] (weight-l1): blankFraction must be a number in (0, 1], got 0",
-      'penalties[3] (l2): kind must be "activation-l1" or "weight-l1"',
-    ]);
+    assert.deepEqual(
+      penaltyProblems([
+        null,
+        { kind: "activation-l1", layers: [], coefficient: -1 },
+        { kind: "weight-l1", layer: 3, coefficient: 1, inputs: "all", blankFraction: 0 },
+        { kind: "l2", coefficient: 1 },
+      ]),
+      [
+        "penalties[0] must be an object, got null",
+        "penalties[1] (activation-l1): coefficient must be a finite number >= 0, got -1",
+        "penalties[1] (activation-l1): layers must be a non-empty list of layer names, got []",
+        "penalties[2] (weight-l1): layer must be a layer name, got 3",
+        'penalties[2] (weight-l1): inputs must be "blank-pixels", got "all"',
+        "penalties[2] (weight-l1): blankFraction must be a number in (0, 1], got 0",
+        'penalties[3] (l2): kind must be "activation-l1" or "weight-l1"',
+      ],
+    );
   });
 });

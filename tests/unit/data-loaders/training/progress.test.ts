@@ -4,7 +4,15 @@ import { formatBatchLine, formatCount, formatDuration, formatEpochLine, formatPe
 
 describe("progress formatting", () => {
   test("an epoch line in the agreed format", () => {
-    const line = formatEpochLine({ epoch: 3, epochs: 20, trainLoss: 0.28414, trainAccuracy: 0.91724, testAccuracy: 0.921, imagesPerSecond: 14210.4, etaSeconds: 72 });
+    const line = formatEpochLine({
+      epoch: 3,
+      epochs: 20,
+      trainLoss: 0.28414,
+      trainAccuracy: 0.91724,
+      testAccuracy: 0.921,
+      imagesPerSecond: 14210.4,
+      etaSeconds: 72,
+    });
     assert.equal(line, "epoch 3/20  loss 0.2841  acc 91.72%  test 92.10%  14,210 img/s  eta 1m12s");
   });
 
@@ -20,7 +28,10 @@ describe("progress formatting", () => {
       formatEpochLine({ epoch: 1, epochs: 5, trainLoss: 0.5, trainPenalty: 0.000123456, trainAccuracy: 0.9, testAccuracy: 0.91, imagesPerSecond: 1000 }),
       "epoch 1/5  loss 0.5000  penalty 0.0001235  acc 90.00%  test 91.00%  1,000 img/s",
     );
-    assert.equal(formatPenaltyLine({ kind: "activation-l1", layers: ["relu_1", "relu_2"], coefficient: 0.001 }), "penalty activation-l1 x 0.001 on relu_1, relu_2");
+    assert.equal(
+      formatPenaltyLine({ kind: "activation-l1", layers: ["relu_1", "relu_2"], coefficient: 0.001 }),
+      "penalty activation-l1 x 0.001 on relu_1, relu_2",
+    );
     assert.equal(
       formatPenaltyLine({ kind: "weight-l1", layer: "dense_1", coefficient: 0.01, inputs: "blank-pixels", blankFraction: 0.99, maskedPixels: 67, pixels: 784 }),
       "penalty weight-l1 x 0.01 on dense_1, rows of 67/784 pixels that are 0 in >= 99% of training images",

@@ -67,7 +67,10 @@ describe("trainClassifier", () => {
       },
     );
     assert.deepEqual(seen, [0, 1, 2, 3]);
-    assert.deepEqual(history.map((h: EpochMetrics) => h.epoch), [0, 1, 2, 3]);
+    assert.deepEqual(
+      history.map((h: EpochMetrics) => h.epoch),
+      [0, 1, 2, 3],
+    );
     const [initial, , , last] = history;
     assert.equal(initial.imagesPerSecond, 0);
     assert.equal(initial.seconds, 0);
@@ -133,9 +136,18 @@ describe("trainClassifier", () => {
     const model = buildMlp(tf, { inputSize: 784, hidden: [4], classes: 10, seed: 1 });
     const badLabels = { ...data, trainLabels: data.trainLabels.map((v, i) => (i === 5 ? 12 : v)) };
     await assert.rejects(trainClassifier(tf, model, badLabels, config, quiet), /data\.trainLabels\[5\] is 12, expected a class in 0\.\.9/);
-    await assert.rejects(trainClassifier(tf, model, { ...data, inputShape: [28, 28, 1] }, config, quiet), /model takes inputs of shape \[784\] but data\.inputShape is \[28, 28, 1\]/);
-    await assert.rejects(trainClassifier(tf, model, { ...data, testImages: data.testImages.subarray(1) }, config, quiet), /data\.testImages has 50175 bytes, expected 64 labels/);
-    await assert.rejects(trainClassifier(tf, model, data, { ...config, batchSize: 0, learningRate: -1 }, quiet), /batchSize must be a positive integer, got 0; learningRate must be a positive finite number, got -1/);
+    await assert.rejects(
+      trainClassifier(tf, model, { ...data, inputShape: [28, 28, 1] }, config, quiet),
+      /model takes inputs of shape \[784\] but data\.inputShape is \[28, 28, 1\]/,
+    );
+    await assert.rejects(
+      trainClassifier(tf, model, { ...data, testImages: data.testImages.subarray(1) }, config, quiet),
+      /data\.testImages has 50175 bytes, expected 64 labels/,
+    );
+    await assert.rejects(
+      trainClassifier(tf, model, data, { ...config, batchSize: 0, learningRate: -1 }, quiet),
+      /batchSize must be a positive integer, got 0; learningRate must be a positive finite number, got -1/,
+    );
     await assert.rejects(trainClassifier(tf, model, { ...data, classes: 5 }, config, quiet), /data\.trainLabels\[\d+\] is \d, expected a class in 0\.\.4/);
     model.dispose();
   });
@@ -178,7 +190,10 @@ describe("trainClassifier with buildModel's other layers", () => {
     const { history } = await trainClassifier(tf, model, data, { epochs: 3, batchSize: 32, learningRate: 0.1, optimizer: "sgd", seed: 1 }, quiet);
     assert.equal(tf.memory().numTensors, before, "training the CNN leaked tensors");
     assert.ok(history[3].testAccuracy > 0.9, `test accuracy ${history[0].testAccuracy} -> ${history[3].testAccuracy}`);
-    await assert.rejects(trainClassifier(tf, model, { ...data, inputShape: [28, 28, 1] }, config, quiet), /model takes inputs of shape \[784\] but data\.inputShape is \[28, 28, 1\]/);
+    await assert.rejects(
+      trainClassifier(tf, model, { ...data, inputShape: [28, 28, 1] }, config, quiet),
+      /model takes inputs of shape \[784\] but data\.inputShape is \[28, 28, 1\]/,
+    );
     model.dispose();
   });
 });
@@ -220,10 +235,16 @@ describe("trainClassifier with dropout", () => {
     const one = { trainImages: new Uint8Array(units).fill(255), trainLabels: new Uint8Array([0]) };
     const single = { ...one, testImages: one.trainImages, testLabels: one.trainLabels, classes: 2, inputShape: [units] };
     const kernels: Float32Array[] = [];
-    await trainClassifier(tf, model, single, { epochs: 3, batchSize: 1, learningRate: 0.1, optimizer: "sgd", seed: 1 }, {
-      ...quiet,
-      onEpochEnd: (_epoch, _metrics, m) => void kernels.push(m.getLayer("logits").getWeights()[0].dataSync().slice() as Float32Array),
-    });
+    await trainClassifier(
+      tf,
+      model,
+      single,
+      { epochs: 3, batchSize: 1, learningRate: 0.1, optimizer: "sgd", seed: 1 },
+      {
+        ...quiet,
+        onEpochEnd: (_epoch, _metrics, m) => void kernels.push(m.getLayer("logits").getWeights()[0].dataSync().slice() as Float32Array),
+      },
+    );
     const keptRows = (step: number) => {
       const rows: number[] = [];
       for (let row = 0; row < units; row++) if (kernels[step][row * 2] !== kernels[step - 1][row * 2]) rows.push(row);
@@ -276,9 +297,15 @@ describe("trainClassifier with penalties", () => {
 
   test("a coefficient of 0 trains exactly like no penalty", async () => {
     const plain = await train(undefined);
-    const zero = await train([{ ...sparse, coefficient: 0 }, { ...border, coefficient: 0 }]);
+    const zero = await train([
+      { ...sparse, coefficient: 0 },
+      { ...border, coefficient: 0 },
+    ]);
     assert.ok(zero.weights.equals(plain.weights));
-    assert.deepEqual(zero.result.history.map((h) => h.trainLoss), plain.result.history.map((h) => h.trainLoss));
+    assert.deepEqual(
+      zero.result.history.map((h) => h.trainLoss),
+      plain.result.history.map((h) => h.trainLoss),
+    );
     [plain, zero].forEach((run) => run.model.dispose());
   });
 
@@ -294,13 +321,17 @@ describe("trainClassifier with penalties", () => {
     assert.ok(l1(sparser.model) < 0.8 * l1(plain.model), `relu_1 L1 ${l1(sparser.model)} vs ${l1(plain.model)} without the penalty`);
 
     const shrunk = await train([{ ...border, coefficient: 0.05 }]);
-    const borderL1 = (model: LayersModel) => (model.getLayer("dense_1").getWeights()[0].dataSync() as Float32Array).subarray(700 * 8).reduce((s, v) => s + Math.abs(v), 0);
+    const borderL1 = (model: LayersModel) =>
+      (model.getLayer("dense_1").getWeights()[0].dataSync() as Float32Array).subarray(700 * 8).reduce((s, v) => s + Math.abs(v), 0);
     assert.ok(borderL1(shrunk.model) < 0.9 * borderL1(plain.model), `border rows L1 ${borderL1(shrunk.model)} vs ${borderL1(plain.model)}`);
     [plain, sparser, shrunk].forEach((run) => run.model.dispose());
   });
 
   test("bad penalties are rejected before training, with the config field named", async () => {
-    await assert.rejects(train([{ ...sparse, coefficient: -1 }]), /bad config: penalties\[0\] \(activation-l1\): coefficient must be a finite number >= 0, got -1/);
+    await assert.rejects(
+      train([{ ...sparse, coefficient: -1 }]),
+      /bad config: penalties\[0\] \(activation-l1\): coefficient must be a finite number >= 0, got -1/,
+    );
     await assert.rejects(train([{ ...sparse, layers: ["relu_7"] }]), /config\.penalties\[0\] \(activation-l1\): the model has no layer "relu_7"/);
   });
 });

@@ -14,12 +14,18 @@ describe("heatmap input checks", () => {
     assert.throws(() => heatmap({ ...base, colLabels: ["x", "y", "x"] }), /heatmap colLabels: expected distinct labels, found "x" twice/);
   });
   test("infinite values are rejected with their position, NaN is not", () => {
-    assert.throws(() => heatmap({ ...base, data: [1, 2, 3, 4, Infinity, 6] }), /heatmap data\[4\] \(row 1, col 1\): expected a finite number or NaN, found Infinity/);
+    assert.throws(
+      () => heatmap({ ...base, data: [1, 2, 3, 4, Infinity, 6] }),
+      /heatmap data\[4\] \(row 1, col 1\): expected a finite number or NaN, found Infinity/,
+    );
   });
   test("a diverging domain must contain 0", () => {
     assert.throws(() => heatmap({ ...base, scheme: "diverging", domain: [1, 2] }), /expected low ≤ 0 ≤ high, found \[1, 2\]/);
   });
   test("highlighted cells must be inside the matrix", () => {
-    assert.throws(() => heatmap({ ...base, highlightCells: [{ row: 2, col: 0 }] }), /heatmap highlightCells\[0\]: expected row in \[0, 1\] and col in \[0, 2\], found row 2, col 0/);
+    assert.throws(
+      () => heatmap({ ...base, highlightCells: [{ row: 2, col: 0 }] }),
+      /heatmap highlightCells\[0\]: expected row in \[0, 1\] and col in \[0, 2\], found row 2, col 0/,
+    );
   });
 });

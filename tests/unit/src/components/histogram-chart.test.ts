@@ -4,7 +4,10 @@ import { histogramChart } from "../../../../src/components/histogram-chart.js";
 
 describe("histogramChart input checks", () => {
   test("needs counts.length + 1 edges", () => {
-    assert.throws(() => histogramChart([{ label: "all", edges: [0, 1], counts: [1, 2] }]), /series\[0\]\.edges \("all"\): expected counts\.length \+ 1 = 3 bin edges, found 2/);
+    assert.throws(
+      () => histogramChart([{ label: "all", edges: [0, 1], counts: [1, 2] }]),
+      /series\[0\]\.edges \("all"\): expected counts\.length \+ 1 = 3 bin edges, found 2/,
+    );
   });
   test("edges must increase", () => {
     assert.throws(() => histogramChart([{ label: "all", edges: [0, 2, 1], counts: [1, 2] }]), /expected increasing edges, found 2 then 1 at 2/);

@@ -9,7 +9,10 @@ describe("trainingCurves input checks", () => {
     assert.throws(() => trainingCurves([]), /trainingCurves history: expected at least one entry, found none/);
   });
   test("accuracies are fractions", () => {
-    assert.throws(() => trainingCurves([{ ...entry, testAccuracy: 88 }]), /history\[0\]\.testAccuracy: expected a fraction in \[0, 1\] \(not a percentage\), found 88/);
+    assert.throws(
+      () => trainingCurves([{ ...entry, testAccuracy: 88 }]),
+      /history\[0\]\.testAccuracy: expected a fraction in \[0, 1\] \(not a percentage\), found 88/,
+    );
   });
   test("epochs are finite numbers", () => {
     assert.throws(() => trainingCurves([{ ...entry, epoch: NaN }]), /history\[0\]\.epoch: expected a finite number, found NaN/);

@@ -11,7 +11,25 @@ const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 /** Import section: env.memory (min 1 page). */
 const IMPORT_MEMORY = [0x02, 0x0f, 0x01, 0x03, ...Buffer.from("env"), 0x06, ...Buffer.from("memory"), 0x02, 0x00, 0x01];
 /** Import section: env.memory and an i32 global env.seed. */
-const IMPORT_MEMORY_AND_GLOBAL = [0x02, 0x1b, 0x02, 0x03, ...Buffer.from("env"), 0x06, ...Buffer.from("memory"), 0x02, 0x00, 0x01, 0x03, ...Buffer.from("env"), 0x04, ...Buffer.from("seed"), 0x03, 0x7f, 0x00];
+const IMPORT_MEMORY_AND_GLOBAL = [
+  0x02,
+  0x1b,
+  0x02,
+  0x03,
+  ...Buffer.from("env"),
+  0x06,
+  ...Buffer.from("memory"),
+  0x02,
+  0x00,
+  0x01,
+  0x03,
+  ...Buffer.from("env"),
+  0x04,
+  ...Buffer.from("seed"),
+  0x03,
+  0x7f,
+  0x00,
+];
 /** Data section: one byte (42) at address 0. */
 const DATA_AT_ZERO = [0x0b, 0x07, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x2a];
 
@@ -41,7 +59,10 @@ describe("kernel binary checks", () => {
   });
 
   test("a module importing more than the memory is rejected, naming the imports", () => {
-    assert.throws(() => checkKernelBinary(binary(IMPORT_MEMORY_AND_GLOBAL)), /must import only env\.memory, but it imports env\.memory \(memory\), env\.seed \(global\)/);
+    assert.throws(
+      () => checkKernelBinary(binary(IMPORT_MEMORY_AND_GLOBAL)),
+      /must import only env\.memory, but it imports env\.memory \(memory\), env\.seed \(global\)/,
+    );
   });
 
   test("a module without the kernel functions is rejected, naming them", () => {

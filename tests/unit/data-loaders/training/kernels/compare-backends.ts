@@ -48,7 +48,10 @@ export async function assertMatchesCpu(label: string, compute: () => Tensor[], t
   assert.equal(wasm.length, cpu.length);
   cpu.forEach((reference, i) => {
     assert.deepEqual(wasm[i].shape, reference.shape, `${label}: output ${i} shape`);
-    assert.ok(reference.values.some((v) => v !== 0), `${label}: output ${i} is all zeros on cpu, a degenerate case`);
+    assert.ok(
+      reference.values.some((v) => v !== 0),
+      `${label}: output ${i} is all zeros on cpu, a degenerate case`,
+    );
     const difference = relativeDifference(wasm[i].values, reference.values);
     assert.ok(difference <= tolerance, `${label}: output ${i} differs from cpu by ${difference.toExponential(2)} (relative)`);
   });

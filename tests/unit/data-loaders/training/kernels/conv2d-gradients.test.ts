@@ -68,7 +68,13 @@ function randomCases(count: number, seed: number): ConvCase[] {
     const filter: Shape4 = [kh, kw, x[3], between(1, 9)];
     const strides: [number, number] = [between(1, 3), between(1, 3)];
     const pad = random() < 0.5 ? "same" : "valid";
-    return { label: `random case ${i + 1}: x [${x.join(", ")}], filter [${filter.join(", ")}], strides [${strides.join(", ")}], ${pad}`, x, filter, strides, pad };
+    return {
+      label: `random case ${i + 1}: x [${x.join(", ")}], filter [${filter.join(", ")}], strides [${strides.join(", ")}], ${pad}`,
+      x,
+      filter,
+      strides,
+      pad,
+    };
   });
 }
 
@@ -101,7 +107,10 @@ describe("wasm conv2d gradients", () => {
         /Conv2DBackpropFilter \(wasm\): filterShape \[3, 3, 3, 4\] does not fit x's 2 channels/,
       );
       assert.throws(
-        () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: tf.zeros([1, 3, 2, 4]) }, { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] }),
+        () =>
+          tf
+            .engine()
+            .runKernel("Conv2DBackpropFilter", { x, dy: tf.zeros([1, 3, 2, 4]) }, { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 2, 4] }),
         /Conv2DBackpropFilter \(wasm\): dy has shape \[1, 3, 2, 4\], expected \[1, 3, 3, 4\]/,
       );
     });

@@ -19,7 +19,10 @@ describe("elementwise training kernels", () => {
     const pre = buffer([-1, 0, 2, -0, 3, 0.5]);
     const [codes, gate] = [ws.buffer(6), ws.buffer(6)];
     assert.equal(ws.kernels.reluWithGate(pre.offset, codes.offset, gate.offset, 6), 5.5);
-    assert.deepEqual(values(codes).map((v) => v + 0), [0, 0, 2, 0, 3, 0.5]);
+    assert.deepEqual(
+      values(codes).map((v) => v + 0),
+      [0, 0, 2, 0, 3, 0.5],
+    );
     assert.deepEqual(values(gate), [0, 0, 1, 0, 1, 1]);
   });
 
@@ -64,7 +67,10 @@ describe("elementwise training kernels", () => {
   test("scaledError returns Σ(x̂ − x)² and leaves (x̂ − x)·scale", () => {
     const [xhat, x] = [buffer([1, 2, 3]), buffer([0, 4, 3])];
     assert.equal(ws.kernels.scaledError(xhat.offset, x.offset, 3, 0.5), 1 + 4);
-    assert.deepEqual(values(xhat).map((v) => v + 0), [0.5, -1, 0]);
+    assert.deepEqual(
+      values(xhat).map((v) => v + 0),
+      [0.5, -1, 0],
+    );
   });
 
   test("gateGradient adds the column term and gates; addMasked adds where the mask is set", () => {
@@ -150,6 +156,9 @@ describe("sgdStep", () => {
   test("w + (−rate)·g in float32, vectors and the scalar tail", () => {
     const w = ws.copyOf([1, 2, 3, 4, 5]);
     ws.kernels.sgdStep(w.offset, ws.copyOf([1, -1, 0.5, 0, 10]).offset, 5, 0.1);
-    assert.deepEqual(Array.from(w.data), [1 - 0.1, 2 + 0.1, 3 - 0.05, 4, 5 - 1].map((v, i) => Math.fround(Math.fround([1, 2, 3, 4, 5][i]) + Math.fround(-0.1) * [1, -1, 0.5, 0, 10][i])));
+    assert.deepEqual(
+      Array.from(w.data),
+      [1 - 0.1, 2 + 0.1, 3 - 0.05, 4, 5 - 1].map((v, i) => Math.fround(Math.fround([1, 2, 3, 4, 5][i]) + Math.fround(-0.1) * [1, -1, 0.5, 0, 10][i])),
+    );
   });
 });

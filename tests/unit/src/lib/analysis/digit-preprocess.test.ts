@@ -14,7 +14,13 @@ function canvas(width: number, height: number) {
 
 /** Ink bounding box (any value > 0) and centre of mass with the pixel-centre convention. */
 function describeOutput(out: Float32Array) {
-  let left = SIZE, right = -1, top = SIZE, bottom = -1, mass = 0, mx = 0, my = 0;
+  let left = SIZE,
+    right = -1,
+    top = SIZE,
+    bottom = -1,
+    mass = 0,
+    mx = 0,
+    my = 0;
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
       const v = out[y * SIZE + x];
@@ -72,7 +78,7 @@ describe("preprocessDrawing", () => {
       for (let x = 40; x <= 160; x++) {
         const r = Math.hypot((x - 100) / 60, (y - 70) / 40);
         if (r <= 1 && r >= 0.6) {
-          const v = 0.3 + 0.7 * ((x * 7 + y * 3) % 10) / 9;
+          const v = 0.3 + (0.7 * ((x * 7 + y * 3) % 10)) / 9;
           gray[y * width + x] = v;
           inkIn += v;
         }

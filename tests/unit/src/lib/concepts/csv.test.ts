@@ -21,7 +21,10 @@ describe("conceptsCsv", () => {
     assert.equal(conceptsCsv([7, 2], columns), GOOD);
   });
   test("a slant that rounds to zero is written 0.0000, not -0.0000; negative slants keep their sign", () => {
-    const columns = columnsOf([[1, 1, 1, -0.00001, 1, 1, 0, 0, 0], [1, 1, 1, -0.25, 1, 1, 0, 0, 0]]);
+    const columns = columnsOf([
+      [1, 1, 1, -0.00001, 1, 1, 0, 0, 0],
+      [1, 1, 1, -0.25, 1, 1, 0, 0, 0],
+    ]);
     const rows = conceptsCsv([0, 0], columns).split("\n");
     assert.equal(rows[1].split(",")[5], "0.0000");
     assert.equal(rows[2].split(",")[5], "-0.2500");
@@ -59,7 +62,8 @@ describe("parseConceptsCsv", () => {
     assert.throws(
       () => parseConceptsCsv("index,label,area\n0,1,2\n", "data/concepts/test.csv"),
       (error: Error) =>
-        /data\/concepts\/test\.csv: line 1: expected the header "index,label,area,length,/.test(error.message) && /found "index,label,area"$/.test(error.message),
+        /data\/concepts\/test\.csv: line 1: expected the header "index,label,area,length,/.test(error.message) &&
+        /found "index,label,area"$/.test(error.message),
     );
     assert.throws(() => parseConceptsCsv("", "empty.csv"), /empty\.csv: line 1: expected the header .*, found ""$/);
   });

@@ -22,7 +22,12 @@ export const rect = (top: number, left: number, height: number, width: number) =
  * A bar `width` pixels wide from row `top` to row `bottom` (exclusive), centred on column 13.5 at
  * row 13.5 and sheared by `angle`: its top moves right for a positive angle ("/").
  */
-export const shearedBar = (angle: number, width: number, top = 4, bottom = 24) => (r: number, c: number) =>
-  r >= top && r < bottom && Math.abs(c - 13.5 - Math.tan(angle) * (13.5 - r)) <= width / 2;
+export const shearedBar =
+  (angle: number, width: number, top = 4, bottom = 24) =>
+  (r: number, c: number) =>
+    r >= top && r < bottom && Math.abs(c - 13.5 - Math.tan(angle) * (13.5 - r)) <= width / 2;
 
-export const union = (...shapes: ((r: number, c: number) => boolean)[]) => (r: number, c: number) => shapes.some((s) => s(r, c));
+export const union =
+  (...shapes: ((r: number, c: number) => boolean)[]) =>
+  (r: number, c: number) =>
+    shapes.some((s) => s(r, c));

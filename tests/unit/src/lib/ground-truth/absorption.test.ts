@@ -91,7 +91,11 @@ function run(l: Layer, origin?: ArrayLike<number>) {
   const split = splitRows(l.neurons.rows, 0.5, 3, l.positive);
   return {
     split,
-    result: absorption(tf, { concept: { name: "concept", positive: l.positive }, neurons: l.neurons, codes: l.codes, decoder: l.decoder, split }, origin ? { origin } : {}),
+    result: absorption(
+      tf,
+      { concept: { name: "concept", positive: l.positive }, neurons: l.neurons, codes: l.codes, decoder: l.decoder, split },
+      origin ? { origin } : {},
+    ),
   };
 }
 
@@ -181,13 +185,28 @@ describe("absorption", () => {
   test("rejects a decoder of the wrong size and mismatched rows", async () => {
     const l = layer(200, 25, "absorbed");
     const concept = { name: "c", positive: l.positive };
-    await assert.rejects(absorption(tf, { concept, neurons: l.neurons, codes: l.codes, decoder: new Float32Array(5) }), /decoder must be \[dSae × dNeurons\] = 14 × 14 = 196 values, found 5/);
-    await assert.rejects(absorption(tf, { concept: { name: "c", positive: l.positive.subarray(1) }, neurons: l.neurons, codes: l.codes, decoder: l.decoder }), /concept c has 199 values for 200 images/);
+    await assert.rejects(
+      absorption(tf, { concept, neurons: l.neurons, codes: l.codes, decoder: new Float32Array(5) }),
+      /decoder must be \[dSae × dNeurons\] = 14 × 14 = 196 values, found 5/,
+    );
+    await assert.rejects(
+      absorption(tf, { concept: { name: "c", positive: l.positive.subarray(1) }, neurons: l.neurons, codes: l.codes, decoder: l.decoder }),
+      /concept c has 199 values for 200 images/,
+    );
   });
 });
 
 describe("mainLatentsFromProbes", () => {
-  const probe = (k: number, f1: number) => ({ k, columns: Array.from({ length: k }, (_, i) => i), testAccuracy: f1, testF1: f1, testAuroc: f1, trainAccuracy: f1, trainRows: 1, testRows: 1 });
+  const probe = (k: number, f1: number) => ({
+    k,
+    columns: Array.from({ length: k }, (_, i) => i),
+    testAccuracy: f1,
+    testF1: f1,
+    testAuroc: f1,
+    trainAccuracy: f1,
+    trainRows: 1,
+    testRows: 1,
+  });
 
   test("keeps growing k while F1 jumps by more than 0.03", () => {
     assert.deepEqual(mainLatentsFromProbes([probe(1, 0.6), probe(2, 0.7), probe(3, 0.72), probe(4, 0.9)]), [0, 1]);
@@ -203,7 +222,14 @@ describe("decoderInNeuronSpace", () => {
     assert.deepEqual(Array.from(plain.decoder), [1, 0, 0, 2]);
     assert.deepEqual(Array.from(plain.offset), [1, 1]);
     // a basis of 2 components over 3 neurons: inverse rows are the components' neuron directions
-    const basis = { name: "pca" as const, dLayer: 3, dIn: 2, mean: Float32Array.of(10, 20, 30), transform: new Float32Array(6), inverse: Float32Array.of(1, 0, 0, 0, 1, 1) };
+    const basis = {
+      name: "pca" as const,
+      dLayer: 3,
+      dIn: 2,
+      mean: Float32Array.of(10, 20, 30),
+      transform: new Float32Array(6),
+      inverse: Float32Array.of(1, 0, 0, 0, 1, 1),
+    };
     const mapped = decoderInNeuronSpace(sae, basis);
     assert.deepEqual(Array.from(mapped.decoder), [1, 0, 0, 0, 2, 2]);
     assert.deepEqual(Array.from(mapped.offset), [11, 21, 31]);

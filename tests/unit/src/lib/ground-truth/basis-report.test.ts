@@ -24,8 +24,14 @@ const codes = matrix(8, (r, c) => (c === 0 ? holes[r] * (1 + random()) : random(
 
 test("conceptInputs makes the counts yes/no concepts and names a missing column", () => {
   const inputs = conceptInputs(columns, rows);
-  assert.deepEqual(inputs.continuous.map((c) => c.name), ["area", "length", "thickness", "slant", "width", "height"]);
-  assert.deepEqual(inputs.binary.map((b) => b.name), ["holes = 0", "holes ≥ 1"]);
+  assert.deepEqual(
+    inputs.continuous.map((c) => c.name),
+    ["area", "length", "thickness", "slant", "width", "height"],
+  );
+  assert.deepEqual(
+    inputs.binary.map((b) => b.name),
+    ["holes = 0", "holes ≥ 1"],
+  );
   const { holes: _, ...missing } = columns;
   assert.throws(() => conceptInputs(missing, rows, "test.csv"), /test\.csv: expected a column "holes"/);
   assert.throws(() => conceptInputs(columns, rows + 1, "test.csv"), /column "area" has 400 values, expected one per image \(401\)/);
@@ -47,14 +53,22 @@ test("a KL SAE's codes are scored as active or not: a latent at 0.4 on every ima
   // Sigmoid-like codes: a latent that follows holes below 0.5 (never active) ranks the images
   // perfectly on the raw values, but it never fires, so it explains nothing.
   const kl = matrix(2, (r, c) => (c === 0 ? 0.1 + 0.3 * holes[r] : holes[r] ? 0.9 : 0.1));
-  const report = basisReport({ id: "neurons/kl", kind: "sae", basis: "neurons", architecture: "kl", values: kl, activeAbove: 0.5, controlInput: neurons }, neurons, concepts);
+  const report = basisReport(
+    { id: "neurons/kl", kind: "sae", basis: "neurons", architecture: "kl", values: kl, activeAbove: 0.5, controlInput: neurons },
+    neurons,
+    concepts,
+  );
   assert.equal(report.unitRows[0].kind, "none");
   assert.equal(report.unitRows[1].name, "holes ≥ 1");
   assert.equal(report.unitRows[1].score, 1);
 });
 
 test("an SAE latent that is a concept is explained by it, and beats both controls", () => {
-  const report = basisReport({ id: "neurons/topk", kind: "sae", basis: "neurons", architecture: "topk", values: codes, activeAbove: 0, controlInput: neurons }, neurons, concepts);
+  const report = basisReport(
+    { id: "neurons/topk", kind: "sae", basis: "neurons", architecture: "topk", values: codes, activeAbove: 0, controlInput: neurons },
+    neurons,
+    concepts,
+  );
   assert.equal(report.unitRows[0].kind, "concept");
   assert.equal(report.unitRows[0].name, "holes ≥ 1");
   assert.equal(report.unitRows[0].score, 1);
@@ -83,7 +97,18 @@ test("an SAE without its input for the control is refused", () => {
 
 test("the file keeps NaN through JSON and refuses another format", () => {
   const report = basisReport({ id: "neurons", kind: "neurons", basis: "neurons", values: neurons, activeAbove: 0 }, neurons, concepts);
-  const file: GroundTruthFile = { format: groundTruthFormat, model: "m", classNames: ["a", "b"], images: rows, setup: SCORE_SETUP, concepts: { continuous: [], binary: [] }, layers: [{ layer: "relu_1", width: 4, bases: [report], seeds: [], sparseProbing: { ks: [1], classes: 2, concepts: [], setup: {}, bases: [] }, absorption: [] }], seconds: 1 };
+  const file: GroundTruthFile = {
+    format: groundTruthFormat,
+    model: "m",
+    classNames: ["a", "b"],
+    images: rows,
+    setup: SCORE_SETUP,
+    concepts: { continuous: [], binary: [] },
+    layers: [
+      { layer: "relu_1", width: 4, bases: [report], seeds: [], sparseProbing: { ks: [1], classes: 2, concepts: [], setup: {}, bases: [] }, absorption: [] },
+    ],
+    seconds: 1,
+  };
   const back = parseGroundTruthFile(encodeGroundTruthFile(file), "m.json");
   assert.deepEqual(back, file);
   assert.throws(() => parseGroundTruthFile('{"format":"other"}', "m.json"), /m\.json: expected a "ground-truth-v3" file, found format "other"/);

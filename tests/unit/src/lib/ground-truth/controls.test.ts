@@ -91,7 +91,10 @@ describe("randomDictionaryAtFiringRate", () => {
   test("per-latent rates, and the same directions as randomDictionaryCodes", () => {
     const rates = Float64Array.from({ length: 8 }, (_, j) => j / 20);
     const codes = randomDictionaryAtFiringRate(input, 8, rates, 3);
-    assert.deepEqual(Array.from(firingRates(codes).rates), Array.from(rates, (r) => Math.round(r * rows) / rows));
+    assert.deepEqual(
+      Array.from(firingRates(codes).rates),
+      Array.from(rates, (r) => Math.round(r * rows) / rows),
+    );
     // At rate 1 every row fires, and the codes keep the order of the projections (a ReLU with a
     // bias below the smallest one); the same seed as randomProjections, so the same directions.
     const all = randomDictionaryAtFiringRate(input, 8, 1, 3);

@@ -1,12 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  aurocScore,
-  explainUnits,
-  explainedShare,
-  summarizeExplanations,
-  type UnitExplanation,
-} from "../../../../../src/lib/ground-truth/explanations.js";
+import { aurocScore, explainUnits, explainedShare, summarizeExplanations, type UnitExplanation } from "../../../../../src/lib/ground-truth/explanations.js";
 import { integerConcepts } from "../../../../../src/lib/ground-truth/binary-concepts.js";
 import { auroc } from "../../../../../src/lib/ground-truth/auroc.js";
 import { withinClassSpearman } from "../../../../../src/lib/ground-truth/spearman.js";
@@ -97,7 +91,7 @@ describe("explainUnits", () => {
     assert.equal(e.score, 1);
     assert.equal(e.f1, 1);
   });
-  test("direction: a negated class indicator means nothing one-sided, its class with \"either\"", () => {
+  test('direction: a negated class indicator means nothing one-sided, its class with "either"', () => {
     const negated = matrix([unit((r) => (labels[r] === 1 ? -1 : 0))]);
     const positive = explainUnits(negated, { labels, classes }, { direction: "positive" })[0];
     assert.ok(positive.score < 0.6, `score ${positive.score}`);
@@ -112,7 +106,17 @@ describe("explainUnits", () => {
     const noisy = unit((r) => Math.max(0, gaussian(random) + 0.5 * thickness[r]));
     const [e] = explainUnits(matrix([noisy]), { labels, classes, continuous: [{ name: "thin", values: thin }], binary });
     close(e.bestByKind.concept, Math.abs(withinClassSpearman(noisy, thin, labels, classes).mean));
-    const classBest = Math.max(...[0, 1, 2].map((c) => aurocScore(auroc(noisy, labels.map((l) => (l === c ? 1 : 0)))).score));
+    const classBest = Math.max(
+      ...[0, 1, 2].map(
+        (c) =>
+          aurocScore(
+            auroc(
+              noisy,
+              labels.map((l) => (l === c ? 1 : 0)),
+            ),
+          ).score,
+      ),
+    );
     close(e.bestByKind.class, classBest);
     let inClass = -Infinity;
     for (const b of binary) {
@@ -120,7 +124,10 @@ describe("explainUnits", () => {
         const rows = labels.flatMap((l, r) => (l === c ? [r] : []));
         const positives = rows.filter((r) => b.positive[r]).length;
         if (positives < 10 || rows.length - positives < 10) continue;
-        const a = auroc(rows.map((r) => noisy[r]), rows.map((r) => b.positive[r]));
+        const a = auroc(
+          rows.map((r) => noisy[r]),
+          rows.map((r) => b.positive[r]),
+        );
         inClass = Math.max(inClass, aurocScore(a).score);
       }
     }
@@ -128,7 +135,10 @@ describe("explainUnits", () => {
   });
   test("validates its input", () => {
     assert.throws(() => explainUnits(matrix([unit(() => 1)]), { labels: labels.slice(1), classes }), /one label per example/);
-    assert.throws(() => explainUnits(matrix([unit(() => 1)]), { labels, classes, continuous: [{ name: "x", values: new Float64Array(3) }] }), /x\)\.values: expected 300 values/);
+    assert.throws(
+      () => explainUnits(matrix([unit(() => 1)]), { labels, classes, continuous: [{ name: "x", values: new Float64Array(3) }] }),
+      /x\)\.values: expected 300 values/,
+    );
   });
 });
 

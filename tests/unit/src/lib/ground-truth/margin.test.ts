@@ -46,7 +46,14 @@ describe("compareToControl", () => {
 });
 
 test("widenNoise raises the noise floor and re-decides beyondNoise; NaN leaves it alone", () => {
-  const c = compareToControl([0.5, 0.5, 0.5], [[0.4, 0.4], [0.42, 0.42], [0.41, 0.41]]);
+  const c = compareToControl(
+    [0.5, 0.5, 0.5],
+    [
+      [0.4, 0.4],
+      [0.42, 0.42],
+      [0.41, 0.41],
+    ],
+  );
   assert.ok(Math.abs(c.margin - 0.09) < 1e-12);
   assert.equal(c.beyondNoise, true);
   const wide = widenNoise(c, 0.1);

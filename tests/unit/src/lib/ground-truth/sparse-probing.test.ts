@@ -34,7 +34,10 @@ describe("splitRows", () => {
     assert.equal(a.test.length, 500);
     const seen = new Uint8Array(1000);
     for (const r of [...a.train, ...a.test]) seen[r]++;
-    assert.ok(seen.every((n) => n === 1), "each row exactly once");
+    assert.ok(
+      seen.every((n) => n === 1),
+      "each row exactly once",
+    );
     for (const part of [a.train, a.test]) for (let i = 1; i < part.length; i++) assert.ok(part[i] > part[i - 1], "ascending");
     assert.notDeepEqual(splitRows(1000, 0.5, 8).train, a.train);
   });
@@ -150,7 +153,16 @@ describe("kSparseProbe", () => {
 });
 
 describe("summarizeSparseProbes and classTargets", () => {
-  const result = (k: number, f1: number): SparseProbeResult => ({ k, columns: [], testAccuracy: f1, testF1: f1, testAuroc: f1, trainAccuracy: f1, trainRows: 2, testRows: 2 });
+  const result = (k: number, f1: number): SparseProbeResult => ({
+    k,
+    columns: [],
+    testAccuracy: f1,
+    testF1: f1,
+    testAuroc: f1,
+    trainAccuracy: f1,
+    trainRows: 2,
+    testRows: 2,
+  });
 
   test("means per k over the targets, leaving out NaN F1", () => {
     const summary = summarizeSparseProbes([

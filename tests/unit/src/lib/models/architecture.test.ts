@@ -89,12 +89,19 @@ describe("buildModel", () => {
       { layers: [{ type: "reshape", shape: [28, 28] }, { type: "flatten" }, { type: "reshape", shape: [28, 28, 1] }, { type: "flatten" }], seed: 1 },
       mnist,
     );
-    assert.deepEqual(twice.layers.map((l) => l.name), ["input", "reshape_1", "flatten_1", "reshape_2", "flatten_2", "logits"]);
+    assert.deepEqual(
+      twice.layers.map((l) => l.name),
+      ["input", "reshape_1", "flatten_1", "reshape_2", "flatten_2", "logits"],
+    );
     [normalized, twice].forEach((m) => m.dispose());
   });
 
   test("standardize is a Rescaling layer, layernorm a LayerNormalization over the last axis", () => {
-    const model = buildModel(tf, { layers: [{ type: "standardize" }, { type: "dense", units: 4 }, { type: "layernorm" }, { type: "relu" }], seed: 1 }, { ...mnist, inputStats: stats });
+    const model = buildModel(
+      tf,
+      { layers: [{ type: "standardize" }, { type: "dense", units: 4 }, { type: "layernorm" }, { type: "relu" }], seed: 1 },
+      { ...mnist, inputStats: stats },
+    );
     assert.deepEqual(
       model.layers.slice(1).map((l) => [l.name, l.getClassName()]),
       [
@@ -140,7 +147,10 @@ describe("buildModel", () => {
     const expect = (name: string, initializer: ReturnType<typeof tf.initializers.heNormal>) => {
       const [kernel, bias] = model.getLayer(name).getWeights();
       assert.deepEqual(values(kernel), values(initializer.apply(kernel.shape)), `${name} kernel`);
-      assert.ok(values(bias).every((v) => v === 0), `${name} bias is not zero`);
+      assert.ok(
+        values(bias).every((v) => v === 0),
+        `${name} bias is not zero`,
+      );
     };
     expect("conv_1", tf.initializers.heNormal({ seed: layerSeed(5, 1) }));
     expect("conv_2", tf.initializers.heNormal({ seed: layerSeed(5, 2) }));
@@ -153,7 +163,10 @@ describe("buildModel", () => {
     const plain = buildModel(tf, baseline, mnist);
     const normalized = buildModel(
       tf,
-      { layers: [{ type: "standardize" }, ...baseline.layers.flatMap((l): LayerSpec[] => (l.type === "relu" ? [{ type: "dropout", rate: 0.5 }, l] : [l]))], seed: 42 },
+      {
+        layers: [{ type: "standardize" }, ...baseline.layers.flatMap((l): LayerSpec[] => (l.type === "relu" ? [{ type: "dropout", rate: 0.5 }, l] : [l]))],
+        seed: 42,
+      },
       { ...mnist, inputStats: stats },
     );
     assert.ok(weightBytes(plain).equals(weightBytes(normalized)));
@@ -176,7 +189,10 @@ describe("buildModel", () => {
     );
     tf.tidy(() => {
       const x = tf.tensor2d([0, 0.25, 0.5, 1, 1, 0, 0.75, 0.5], [2, 4]);
-      const probe = tf.model({ inputs: model.inputs, outputs: ["standardize", "layernorm_1", "dropout_1"].map((n) => model.getLayer(n).output as tf.SymbolicTensor) });
+      const probe = tf.model({
+        inputs: model.inputs,
+        outputs: ["standardize", "layernorm_1", "dropout_1"].map((n) => model.getLayer(n).output as tf.SymbolicTensor),
+      });
       const [standardized, normalized, dropped] = probe.predict(x) as tf.Tensor[];
       const expected = [-0.5, 0, 0.5, 1.5, 1.5, -0.5, 1, 0.5];
       values(standardized).forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `standardized[${i}] = ${v}, expected ${expected[i]}`));
@@ -196,20 +212,50 @@ describe("buildModel", () => {
   });
 
   test("bad specs are rejected naming the layer, what it expected and what it found", () => {
-    const build = (layers: unknown[], options: object = mnist) => () => buildModel(tf, { layers: layers as LayerSpec[], seed: 1 }, { ...mnist, ...options });
-    assert.throws(build([{ type: "conv2d", filters: 8, kernelSize: 3 }]), /spec\.layers\[0\] \(conv2d\) needs a 3-D input \[height, width, channels\], but its input is \[784\]; add a reshape before it/);
-    assert.throws(build([{ type: "reshape", shape: [28, 28, 1] }, { type: "dense", units: 4 }]), /spec\.layers\[1\] \(dense\) needs a 1-D input, but its input is \[28, 28, 1\]; add a flatten before it/);
+    const build =
+      (layers: unknown[], options: object = mnist) =>
+      () =>
+        buildModel(tf, { layers: layers as LayerSpec[], seed: 1 }, { ...mnist, ...options });
+    assert.throws(
+      build([{ type: "conv2d", filters: 8, kernelSize: 3 }]),
+      /spec\.layers\[0\] \(conv2d\) needs a 3-D input \[height, width, channels\], but its input is \[784\]; add a reshape before it/,
+    );
+    assert.throws(
+      build([
+        { type: "reshape", shape: [28, 28, 1] },
+        { type: "dense", units: 4 },
+      ]),
+      /spec\.layers\[1\] \(dense\) needs a 1-D input, but its input is \[28, 28, 1\]; add a flatten before it/,
+    );
     assert.throws(build([{ type: "reshape", shape: [28, 28, 1] }]), /the last layer outputs \[28, 28, 1\] but the logits need a 1-D input; add a flatten/);
-    assert.throws(build([{ type: "reshape", shape: [27, 27, 1] }]), /spec\.layers\[0\] \(reshape\): cannot reshape \[784\] \(784 values\) to \[27, 27, 1\] \(729 values\)/);
+    assert.throws(
+      build([{ type: "reshape", shape: [27, 27, 1] }]),
+      /spec\.layers\[0\] \(reshape\): cannot reshape \[784\] \(784 values\) to \[27, 27, 1\] \(729 values\)/,
+    );
     assert.throws(build([{ type: "dense", units: 0 }]), /spec\.layers\[0\] \(dense\): units must be a positive integer, got 0/);
     assert.throws(build([{ type: "dropout", rate: 1 }]), /spec\.layers\[0\] \(dropout\): rate must be a number in \[0, 1\), got 1/);
     assert.throws(build([{ type: "dropout", rate: -0.1 }]), /rate must be a number in \[0, 1\), got -0\.1/);
     assert.throws(build([{ type: "standardize" }]), /spec\.layers\[0\] \(standardize\) needs options\.inputStats/);
     assert.throws(build([{ type: "standardize" }], { inputStats: { mean: 0.1, std: 0 } }), /inputStats must have a finite mean and a finite std > 0/);
-    assert.throws(build([{ type: "reshape", shape: [28, 28, 1] }, { type: "maxpool", size: 30 }]), /spec\.layers\[1\] \(maxpool\): size 30 is larger than its input \[28, 28, 1\]/);
-    assert.throws(build([{ type: "reshape", shape: [28, 28, 1] }, { type: "conv2d", filters: 2.5, kernelSize: 3 }]), /spec\.layers\[1\] \(conv2d\): filters must be a positive integer, got 2\.5/);
+    assert.throws(
+      build([
+        { type: "reshape", shape: [28, 28, 1] },
+        { type: "maxpool", size: 30 },
+      ]),
+      /spec\.layers\[1\] \(maxpool\): size 30 is larger than its input \[28, 28, 1\]/,
+    );
+    assert.throws(
+      build([
+        { type: "reshape", shape: [28, 28, 1] },
+        { type: "conv2d", filters: 2.5, kernelSize: 3 },
+      ]),
+      /spec\.layers\[1\] \(conv2d\): filters must be a positive integer, got 2\.5/,
+    );
     assert.throws(build([{ type: "flatten" }]), /spec\.layers\[0\] \(flatten\): its input \[784\] is already flat/);
-    assert.throws(build([{ type: "batchnorm" }]), /spec\.layers\[0\] \(batchnorm\): unknown layer type "batchnorm"; expected one of standardize, reshape, dense/);
+    assert.throws(
+      build([{ type: "batchnorm" }]),
+      /spec\.layers\[0\] \(batchnorm\): unknown layer type "batchnorm"; expected one of standardize, reshape, dense/,
+    );
     assert.throws(build([null]), /spec\.layers\[0\] must be a layer like \{"type": "dense", "units": 32\}, got null/);
     assert.throws(build([], { classes: 1 }), /options\.classes must be an integer >= 2, got 1/);
     assert.throws(() => buildModel(tf, { layers: [], seed: 0.5 }, mnist), /spec\.seed must be an integer, got 0\.5/);

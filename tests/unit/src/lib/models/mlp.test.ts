@@ -43,7 +43,10 @@ describe("buildMlp", () => {
     assert.ok(!weightBytes(a).equals(weightBytes(c)), "a different seed gave the same weights");
     for (const name of ["dense_1", "dense_2", "logits"]) {
       const [kernel, bias] = a.getLayer(name).getWeights();
-      assert.ok((bias.dataSync() as Float32Array).every((v) => v === 0), `${name} bias is not zero`);
+      assert.ok(
+        (bias.dataSync() as Float32Array).every((v) => v === 0),
+        `${name} bias is not zero`,
+      );
       assert.ok((kernel.dataSync() as Float32Array).some((v) => v !== 0));
     }
     // He normal for the first hidden layer: spread near sqrt(2 / 784) (truncation shrinks it a bit).

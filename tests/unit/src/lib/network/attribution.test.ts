@@ -9,7 +9,11 @@ import { gaussian, mulberry32 } from "../../../../../src/lib/random.js";
 const random = mulberry32(4);
 const weights = Float32Array.from({ length: 16 * 2 }, () => gaussian(random));
 /** A linear model on a 4×4 image: logit_c = Σ_p w[p, c] x_p + b_c. */
-const linear: Network = { name: "linear", inputShape: [16], layers: [{ kind: "dense", name: "logits", inputSize: 16, units: 2, kernel: weights, bias: Float32Array.from([0.3, -0.2]) }] };
+const linear: Network = {
+  name: "linear",
+  inputShape: [16],
+  layers: [{ kind: "dense", name: "logits", inputSize: 16, units: 2, kernel: weights, bias: Float32Array.from([0.3, -0.2]) }],
+};
 const image = randomInputs(16, 9);
 const w = (p: number, c: number) => weights[p * 2 + c];
 
@@ -58,7 +62,17 @@ describe("attribution methods", () => {
       inputShape: [16],
       layers: [
         { kind: "reshape", name: "reshape", shape: [4, 4, 1] },
-        { kind: "conv2d", name: "conv_1", kernelSize: [3, 3], strides: [1, 1], padding: "valid", inChannels: 1, filters: 1, kernel, bias: Float32Array.from([0.1]) },
+        {
+          kind: "conv2d",
+          name: "conv_1",
+          kernelSize: [3, 3],
+          strides: [1, 1],
+          padding: "valid",
+          inChannels: 1,
+          filters: 1,
+          kernel,
+          bias: Float32Array.from([0.1]),
+        },
         { kind: "relu", name: "relu_1" },
         { kind: "flatten", name: "flatten" },
         { kind: "dense", name: "logits", inputSize: 4, units: 2, kernel: w2, bias: new Float32Array(2) },
@@ -71,7 +85,12 @@ describe("attribution methods", () => {
     });
     const alpha = (w2[0 * 2 + 1] + w2[1 * 2 + 1] + w2[2 * 2 + 1] + w2[3 * 2 + 1]) / 4;
     const result = await gradCam(tf, cnn, image, 1, "relu_1");
-    assertClose(result.map, activation.map((a) => Math.max(0, alpha * a)), 1e-5, "Grad-CAM map");
+    assertClose(
+      result.map,
+      activation.map((a) => Math.max(0, alpha * a)),
+      1e-5,
+      "Grad-CAM map",
+    );
     assert.equal(result.upsampled.length, 16);
     await assert.rejects(gradCam(tf, linear, image, 0, "logits"), /Grad-CAM needs a convolutional \(spatial\) layer/);
   });

@@ -8,7 +8,11 @@ import { gaussian, mulberry32 } from "../../../../../src/lib/random.js";
 const random = mulberry32(8);
 const weights = Float32Array.from({ length: 36 }, () => gaussian(random));
 /** A linear read-out of a 6×6 image: its logit is maximized by lighting the pixels with positive weight. */
-const linear: Network = { name: "linear", inputShape: [36], layers: [{ kind: "dense", name: "logits", inputSize: 36, units: 1, kernel: weights, bias: new Float32Array(1) }] };
+const linear: Network = {
+  name: "linear",
+  inputShape: [36],
+  layers: [{ kind: "dense", name: "logits", inputSize: 36, units: 1, kernel: weights, bias: new Float32Array(1) }],
+};
 
 describe("feature inversion", () => {
   before(async () => {
@@ -32,7 +36,13 @@ describe("feature inversion", () => {
     const shrunk = await invertFeature(tf, linear, "logits", (a) => a, { steps: 60, l2: 5, tv: 0, jitter: 0 });
     const total = (x: Float32Array) => x.reduce((a, b) => a + b, 0);
     assert.ok(total(shrunk.image) < total(free.image));
-    await assert.rejects(invertFeature(tf, linear, "logits", (a) => a, { jitter: -1 }), /jitter must be a whole number of pixels ≥ 0/);
-    await assert.rejects(invertFeature(tf, linear, "logits", (a) => a, { l2: -1 }), /must be ≥ 0/);
+    await assert.rejects(
+      invertFeature(tf, linear, "logits", (a) => a, { jitter: -1 }),
+      /jitter must be a whole number of pixels ≥ 0/,
+    );
+    await assert.rejects(
+      invertFeature(tf, linear, "logits", (a) => a, { l2: -1 }),
+      /must be ≥ 0/,
+    );
   });
 });

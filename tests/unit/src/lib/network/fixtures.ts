@@ -27,7 +27,12 @@ export async function networkOf(model: LayersModel): Promise<Network> {
 export function randomizeWeights(model: LayersModel, seed: number): void {
   const random = mulberry32(seed);
   for (const layer of model.layers) {
-    const values = layer.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => gaussian(random) * 0.5), w.shape));
+    const values = layer.getWeights().map((w) =>
+      tf.tensor(
+        Float32Array.from({ length: w.size }, () => gaussian(random) * 0.5),
+        w.shape,
+      ),
+    );
     if (values.length > 0) layer.setWeights(values);
     tf.dispose(values);
   }

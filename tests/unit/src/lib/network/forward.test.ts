@@ -10,7 +10,10 @@ describe("forward pass with an activation cache", () => {
     await tf.setBackend("cpu");
   });
 
-  for (const [label, build, size] of [["normalized MLP (rescale, LayerNorm, dropout)", normalizedMlp, 6], ["CNN (reshape, conv, pool, flatten)", smallCnn, 105]] as const) {
+  for (const [label, build, size] of [
+    ["normalized MLP (rescale, LayerNorm, dropout)", normalizedMlp, 6],
+    ["CNN (reshape, conv, pool, flatten)", smallCnn, 105],
+  ] as const) {
     test(`${label}: every activation equals tfjs-layers' own output`, async () => {
       const model = build();
       const network = await networkOf(model);
@@ -42,7 +45,12 @@ describe("forward pass with an activation cache", () => {
     const network = await networkOf(normalizedMlp());
     const bytes = Uint8Array.from([0, 51, 102, 153, 204, 255]);
     const fromBytes = await networkActivations(tf, network, bytes, 1);
-    const fromFloats = await networkActivations(tf, network, Float32Array.from(bytes, (v) => v / 255), 1);
+    const fromFloats = await networkActivations(
+      tf,
+      network,
+      Float32Array.from(bytes, (v) => v / 255),
+      1,
+    );
     assertClose(fromBytes.logits.data, fromFloats.logits.data, 1e-6, "logits");
   });
 

@@ -9,7 +9,12 @@ import { assertClose, networkOf, normalizedMlp, randomInputs, referenceOutputs, 
 /** d (unit of layer) / d input through tfjs-layers' own model, as the reference. */
 function referenceInputGradient(model: LayersModel, image: Float32Array, layer: string, pick: (t: Tensor) => Tensor): Float32Array {
   const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer(layer).output as SymbolicTensor });
-  return tf.tidy(() => tf.grad((x: Tensor) => tf.sum(pick(probe.apply(x) as Tensor)))(tf.tensor2d(image, [1, image.length])).dataSync() as Float32Array);
+  return tf.tidy(
+    () =>
+      tf
+        .grad((x: Tensor) => tf.sum(pick(probe.apply(x) as Tensor)))(tf.tensor2d(image, [1, image.length]))
+        .dataSync() as Float32Array,
+  );
 }
 
 describe("gradients on any layer stack", () => {
@@ -21,11 +26,20 @@ describe("gradients on any layer stack", () => {
     const model = normalizedMlp();
     const network = await networkOf(model);
     const image = randomInputs(6, 2);
-    for (const [layer, unit] of [["layernorm_1", 2], ["relu_2", 1], ["logits", 0]] as const) {
+    for (const [layer, unit] of [
+      ["layernorm_1", 2],
+      ["relu_2", 1],
+      ["logits", 0],
+    ] as const) {
       const result = await saliency(tf, network, image, { layer, unit });
       const expected = referenceInputGradient(model, image, layer, (t) => tf.slice(t, [0, unit], [1, 1]));
       assertClose(result.gradient, expected, 1e-5, `${layer}[${unit}]`);
-      assertClose(result.gradientTimesInput, Array.from(expected, (g, i) => g * image[i]), 1e-5, "gradient × input");
+      assertClose(
+        result.gradientTimesInput,
+        Array.from(expected, (g, i) => g * image[i]),
+        1e-5,
+        "gradient × input",
+      );
       assertClose([result.activation], [referenceOutputs(model, image, 1, [layer])[layer][unit]], 1e-5, "activation");
     }
   });
@@ -35,9 +49,19 @@ describe("gradients on any layer stack", () => {
     const network = await networkOf(model);
     const image = randomInputs(105, 4);
     const atPosition = await saliency(tf, network, image, { layer: "conv_1", unit: 3, position: [2, 1] });
-    assertClose(atPosition.gradient, referenceInputGradient(model, image, "conv_1", (t) => tf.slice(t, [0, 2, 1, 3], [1, 1, 1, 1])), 1e-5, "position");
+    assertClose(
+      atPosition.gradient,
+      referenceInputGradient(model, image, "conv_1", (t) => tf.slice(t, [0, 2, 1, 3], [1, 1, 1, 1])),
+      1e-5,
+      "position",
+    );
     const mean = await saliency(tf, network, image, { layer: "relu_2", unit: 1 });
-    assertClose(mean.gradient, referenceInputGradient(model, image, "relu_2", (t) => tf.mean(tf.slice(t, [0, 0, 0, 1], [1, -1, -1, 1]))), 1e-5, "mean");
+    assertClose(
+      mean.gradient,
+      referenceInputGradient(model, image, "relu_2", (t) => tf.mean(tf.slice(t, [0, 0, 0, 1], [1, -1, -1, 1]))),
+      1e-5,
+      "mean",
+    );
     await assert.rejects(saliency(tf, network, image, { layer: "conv_1", unit: 0, position: [5, 0] }), /position \[5, 0\] is outside conv_1's 5×3 map/);
     await assert.rejects(saliency(tf, network, image, { layer: "conv_1", unit: 5 }), /unit 5 does not exist; conv_1 has units 0 to 4/);
   });

@@ -35,7 +35,14 @@ describe("intervention runner on any layer stack", () => {
       // Before the ReLU works the same way here (inputs are positive).
       assert.deepEqual([...(await runner.run({ layer: "dense_1", units: [0], scale: 0 }))], [1, 1]);
       const sweep = await runner.sweep({ layer: "relu_1", units: [1] }, [0, 1.4, 2]);
-      assert.deepEqual(sweep.map((p) => [...p]), [[0, 0], [0, 1], [1, 1]]);
+      assert.deepEqual(
+        sweep.map((p) => [...p]),
+        [
+          [0, 0],
+          [0, 1],
+          [1, 1],
+        ],
+      );
     } finally {
       runner.dispose();
     }
@@ -65,7 +72,10 @@ describe("intervention runner on any layer stack", () => {
       // A layer over the cache budget is recomputed from the input each run, with the same result.
       const uncached = createInterventionRunner(tf, network, images, count, { batchSize: 16, cacheBudget: 1 });
       assert.deepEqual([...(await uncached.run({ layer: "relu_1", units: [0, 2], scale: 0 }))], expected);
-      assert.deepEqual((await uncached.sweep({ layer: "pool_1", units: [1] }, [0, 1])).map((p) => [...p]), (await runner.sweep({ layer: "pool_1", units: [1] }, [0, 1])).map((p) => [...p]));
+      assert.deepEqual(
+        (await uncached.sweep({ layer: "pool_1", units: [1] }, [0, 1])).map((p) => [...p]),
+        (await runner.sweep({ layer: "pool_1", units: [1] }, [0, 1])).map((p) => [...p]),
+      );
       uncached.dispose();
       // Several layers in turn stay correct with a one-layer cache.
       const small = createInterventionRunner(tf, network, images, count, { cachedLayers: 1 });

@@ -32,7 +32,17 @@ describe("network description", () => {
     const network = await networkOf(normalizedMlp());
     assert.deepEqual(
       network.layers.map((l) => `${l.kind}:${l.name}`),
-      ["rescale:standardize", "dense:dense_1", "relu:relu_1", "layernorm:layernorm_1", "dropout:dropout_1", "dense:dense_2", "layernorm:layernorm_2", "relu:relu_2", "dense:logits"],
+      [
+        "rescale:standardize",
+        "dense:dense_1",
+        "relu:relu_1",
+        "layernorm:layernorm_1",
+        "dropout:dropout_1",
+        "dense:dense_2",
+        "layernorm:layernorm_2",
+        "relu:relu_2",
+        "dense:logits",
+      ],
     );
     assert.deepEqual(network.inputShape, [6]);
     // Rescaling, dropout are not activations of their own.
@@ -82,7 +92,10 @@ describe("network description", () => {
   test("validation says which layer is wrong and how", () => {
     const ok: Network = { name: "n", inputShape: [4], layers: [dense("dense_1", 4, 3), { kind: "relu", name: "relu_1" }, dense("logits", 3, 2)] };
     assert.equal(validateNetwork(ok).length, 3);
-    assert.throws(() => validateNetwork({ ...ok, layers: [dense("dense_1", 5, 3), dense("logits", 3, 2)] }), /layer 1 \("dense_1"\): dense layer takes \[5\] inputs, found \[4\]/);
+    assert.throws(
+      () => validateNetwork({ ...ok, layers: [dense("dense_1", 5, 3), dense("logits", 3, 2)] }),
+      /layer 1 \("dense_1"\): dense layer takes \[5\] inputs, found \[4\]/,
+    );
     assert.throws(() => validateNetwork({ ...ok, layers: [dense("dense_1", 4, 3), dense("dense_1", 3, 2)] }), /layer 2 \("dense_1"\): the name is used twice/);
     assert.throws(() => validateNetwork({ ...ok, layers: [dense("dense_1", 4, 3), dense("out", 3, 2)] }), /last layer must be a dense layer named "logits"/);
     const nan = dense("logits", 4, 2);

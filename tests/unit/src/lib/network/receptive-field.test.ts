@@ -4,8 +4,15 @@ import { receptiveField } from "../../../../../src/lib/network/receptive-field.j
 import type { Network, NetworkLayer } from "../../../../../src/lib/network/network.js";
 
 const conv = (name: string, inChannels: number, filters: number, padding: "valid" | "same" = "valid"): NetworkLayer => ({
-  kind: "conv2d", name, kernelSize: [3, 3], strides: [1, 1], padding, inChannels, filters,
-  kernel: new Float32Array(9 * inChannels * filters), bias: new Float32Array(filters),
+  kind: "conv2d",
+  name,
+  kernelSize: [3, 3],
+  strides: [1, 1],
+  padding,
+  inChannels,
+  filters,
+  kernel: new Float32Array(9 * inChannels * filters),
+  bias: new Float32Array(filters),
 });
 const pool = (name: string): NetworkLayer => ({ kind: "maxpool", name, poolSize: [2, 2], strides: [2, 2], padding: "valid" });
 
@@ -15,8 +22,12 @@ const cnn: Network = {
   inputShape: [784],
   layers: [
     { kind: "reshape", name: "reshape", shape: [28, 28, 1] },
-    conv("conv_1", 1, 2), { kind: "relu", name: "relu_1" }, pool("pool_1"),
-    conv("conv_2", 2, 2), { kind: "relu", name: "relu_2" }, pool("pool_2"),
+    conv("conv_1", 1, 2),
+    { kind: "relu", name: "relu_1" },
+    pool("pool_1"),
+    conv("conv_2", 2, 2),
+    { kind: "relu", name: "relu_2" },
+    pool("pool_2"),
     { kind: "flatten", name: "flatten" },
     { kind: "dense", name: "logits", inputSize: 50, units: 2, kernel: new Float32Array(100), bias: new Float32Array(2) },
   ],
@@ -37,7 +48,15 @@ describe("receptive fields (hand-computed)", () => {
     assert.deepEqual(receptiveField(cnn, "pool_2", [4, 4]), { top: 16, left: 16, bottom: 25, right: 25 });
   });
   test("same padding is clipped to the image", () => {
-    const same: Network = { ...cnn, layers: [cnn.layers[0], conv("conv_1", 1, 2, "same"), { kind: "flatten", name: "flatten" }, { kind: "dense", name: "logits", inputSize: 28 * 28 * 2, units: 2, kernel: new Float32Array(28 * 28 * 4), bias: new Float32Array(2) }] };
+    const same: Network = {
+      ...cnn,
+      layers: [
+        cnn.layers[0],
+        conv("conv_1", 1, 2, "same"),
+        { kind: "flatten", name: "flatten" },
+        { kind: "dense", name: "logits", inputSize: 28 * 28 * 2, units: 2, kernel: new Float32Array(28 * 28 * 4), bias: new Float32Array(2) },
+      ],
+    };
     assert.deepEqual(receptiveField(same, "conv_1", [0, 0]), { top: 0, left: 0, bottom: 1, right: 1 });
     assert.deepEqual(receptiveField(same, "conv_1", [27, 5]), { top: 26, left: 4, bottom: 27, right: 6 });
   });

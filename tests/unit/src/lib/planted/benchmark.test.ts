@@ -125,9 +125,18 @@ describe("plantedRow", () => {
 
   test("shape mismatches are refused with a message naming the row", () => {
     const { decoder, codes } = disguisedTruth(small, 1);
-    assert.throws(() => plantedRow(small, { architecture: "x", decoder: { rows: 16, cols: 7, data: new Float32Array(16 * 7) }, codes }), /plantedRow \("x"\): the decoder's rows must have d = 8 values, found 7/);
-    assert.throws(() => plantedRow(small, { architecture: "x", decoder, codes: { rows: 10, cols: 16, data: new Float32Array(160) } }), /expected codes for the 3000 planted samples, found 10 rows/);
-    assert.throws(() => plantedRow(small, { architecture: "x", decoder, codes: { rows: 3000, cols: 15, data: new Float32Array(3000 * 15) } }), /one column per decoder row \(16\), found 15/);
+    assert.throws(
+      () => plantedRow(small, { architecture: "x", decoder: { rows: 16, cols: 7, data: new Float32Array(16 * 7) }, codes }),
+      /plantedRow \("x"\): the decoder's rows must have d = 8 values, found 7/,
+    );
+    assert.throws(
+      () => plantedRow(small, { architecture: "x", decoder, codes: { rows: 10, cols: 16, data: new Float32Array(160) } }),
+      /expected codes for the 3000 planted samples, found 10 rows/,
+    );
+    assert.throws(
+      () => plantedRow(small, { architecture: "x", decoder, codes: { rows: 3000, cols: 15, data: new Float32Array(3000 * 15) } }),
+      /one column per decoder row \(16\), found 15/,
+    );
   });
 
   test("latentLabelScores: a latent equal to one feature's code scores 1 on it; a negated copy scores 0 (one-sided)", () => {
@@ -225,7 +234,10 @@ describe("plantedRunFiles", () => {
       { architecture: "topk", decoder: a },
       { architecture: "l1", decoder: b },
     ]);
-    assert.deepEqual(files.map((f) => f.name), ["planted-features.safetensors", "planted-generator.json"]);
+    assert.deepEqual(
+      files.map((f) => f.name),
+      ["planted-features.safetensors", "planted-generator.json"],
+    );
     const { tensors, metadata } = decodeSafetensors(files[0].bytes, "planted-features.safetensors");
     assert.deepEqual(Object.keys(tensors), ["directions", "topk.W_dec", "l1.W_dec"]);
     assert.deepEqual(tensors.directions.shape, [16, 8]);
@@ -237,8 +249,18 @@ describe("plantedRunFiles", () => {
     assert.deepEqual(JSON.parse(metadata.spec), small.spec);
     const generator = JSON.parse(new TextDecoder().decode(files[1].bytes));
     assert.deepEqual(generator, JSON.parse(JSON.stringify(describeGenerator(small.spec))));
-    assert.throws(() => plantedRunFiles(small, [{ architecture: "l1", decoder: a }, { architecture: "l1", decoder: b }]), /two runs are called "l1"/);
-    assert.throws(() => plantedRunFiles(small, [{ architecture: "l1", decoder: { rows: 2, cols: 3, data: new Float32Array(6) } }]), /l1.W_dec must have d = 8 columns, found 3/);
+    assert.throws(
+      () =>
+        plantedRunFiles(small, [
+          { architecture: "l1", decoder: a },
+          { architecture: "l1", decoder: b },
+        ]),
+      /two runs are called "l1"/,
+    );
+    assert.throws(
+      () => plantedRunFiles(small, [{ architecture: "l1", decoder: { rows: 2, cols: 3, data: new Float32Array(6) } }]),
+      /l1.W_dec must have d = 8 columns, found 3/,
+    );
   });
 });
 
@@ -296,7 +318,7 @@ describe("plantedReading", () => {
     assert.match(text, /Many latents died in kl \(50%\)/);
   });
 
-  test("says \"within noise\" when differences are tiny", () => {
+  test('says "within noise" when differences are tiny', () => {
     const text = plantedReading([row("l1", 0.905, 0.6), row("topk", 0.9, 0.61)], control);
     assert.match(text, /^l1, topk recover the planted features equally well within noise \(MCC 0\.91, 0\.90\)/);
     assert.match(text, /picks the same architectures as MCC/);

@@ -60,7 +60,10 @@ describe("featureStructure", () => {
       if (unclamped) close(s.conditionalProbabilities[i], s.scale * Math.pow(i + 1, -1.5), 1e-15, `q_${i}`);
     }
     const all = featureStructure({ ...small, firing: { meanProbability: 1 } });
-    assert.ok(all.firingProbabilities.every((p) => p === 1), "a mean of 1 means every feature always fires");
+    assert.ok(
+      all.firingProbabilities.every((p) => p === 1),
+      "a mean of 1 means every feature always fires",
+    );
   });
 
   test("layout: parent k's children follow the parents; copula groups never straddle blocks", () => {

@@ -77,7 +77,11 @@ describe("solveAssignment", () => {
   test("agrees with brute force over all 720 permutations on random 6 × 6 matrices, and over all injections on 4 × 6 and 6 × 4", () => {
     const random = mulberry32(7);
     for (let trial = 0; trial < 25; trial++) {
-      for (const [rows, cols] of [[6, 6], [4, 6], [6, 4]]) {
+      for (const [rows, cols] of [
+        [6, 6],
+        [4, 6],
+        [6, 4],
+      ]) {
         // Integers in 0..9 make ties common, which is where a wrong solver slips; reals otherwise.
         const values = Float64Array.from({ length: rows * cols }, () => (trial % 2 === 0 ? Math.floor(random() * 10) : random() * 2 - 1));
         for (const objective of ["min", "max"] as const) {
@@ -86,7 +90,12 @@ describe("solveAssignment", () => {
           const expected =
             rows <= cols
               ? bruteForce(values, rows, cols, objective)
-              : bruteForce(Float64Array.from({ length: rows * cols }, (_, k) => values[(k % rows) * cols + Math.floor(k / rows)]), cols, rows, objective);
+              : bruteForce(
+                  Float64Array.from({ length: rows * cols }, (_, k) => values[(k % rows) * cols + Math.floor(k / rows)]),
+                  cols,
+                  rows,
+                  objective,
+                );
           close(a.total, expected);
         }
       }

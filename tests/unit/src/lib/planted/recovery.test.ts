@@ -11,8 +11,15 @@ const randomMatrix = (rows: number, cols: number, seed: number): ActivationMatri
   const random = mulberry32(seed);
   return { rows, cols, data: Float32Array.from({ length: rows * cols }, () => gaussian(random)) };
 };
-const rotation = (theta: number) => matrix([[Math.cos(theta), Math.sin(theta)], [-Math.sin(theta), Math.cos(theta)]]);
-const identity2 = matrix([[1, 0], [0, 1]]);
+const rotation = (theta: number) =>
+  matrix([
+    [Math.cos(theta), Math.sin(theta)],
+    [-Math.sin(theta), Math.cos(theta)],
+  ]);
+const identity2 = matrix([
+  [1, 0],
+  [0, 1],
+]);
 
 describe("hungarianMcc and meanMaxCosine", () => {
   test("MCC = 1 for a permutation of the truth with sign flips and rescaled rows, and the matching undoes the permutation", () => {
@@ -62,10 +69,27 @@ describe("hungarianMcc and meanMaxCosine", () => {
   });
 
   test("a zero decoder row scores 0; a zero true direction, a dimension mismatch or a NaN is an error", () => {
-    const result = hungarianMcc(identity2, matrix([[0, 0], [0, 3], [0, 0]]));
+    const result = hungarianMcc(
+      identity2,
+      matrix([
+        [0, 0],
+        [0, 3],
+        [0, 0],
+      ]),
+    );
     close(result.mcc, 0.5);
     assert.equal(result.matching[1], 1);
-    assert.throws(() => hungarianMcc(matrix([[0, 0], [1, 0]]), identity2), /hungarianMcc: truth: row 0 is all zeros/);
+    assert.throws(
+      () =>
+        hungarianMcc(
+          matrix([
+            [0, 0],
+            [1, 0],
+          ]),
+          identity2,
+        ),
+      /hungarianMcc: truth: row 0 is all zeros/,
+    );
     assert.throws(() => meanMaxCosine(identity2, matrix([[1, 0, 0]])), /meanMaxCosine: truth and learned must have the same dimension d, found 2 and 3/);
     assert.throws(() => hungarianMcc(identity2, matrix([[1, NaN]])), /hungarianMcc: learned: expected finite values, found NaN/);
     assert.throws(() => meanMaxCosine(identity2, { rows: 1, cols: 2, data: new Float32Array(3) }), /expected data.length = rows × cols = 1 × 2 = 2, found 3/);
@@ -119,6 +143,15 @@ describe("decoderStability", () => {
     const c = randomMatrix(7, 5, 12);
     close(decoderStability(a, c).pwMcc, decoderStability(c, a).pwMcc, 1e-12);
     // Dead (zero) rows are allowed on either side here.
-    close(decoderStability(matrix([[0, 0], [1, 0]]), identity2).pwMcc, 0.5);
+    close(
+      decoderStability(
+        matrix([
+          [0, 0],
+          [1, 0],
+        ]),
+        identity2,
+      ).pwMcc,
+      0.5,
+    );
   });
 });

@@ -15,7 +15,7 @@ describe("validatePlantedSpec", () => {
     assert.deepEqual(validatePlantedSpec(DEFAULT_PLANTED_SPEC), { spec: DEFAULT_PLANTED_SPEC });
   });
 
-  test("the messages of the brief: d = 0, a probability above 1, n = \"abc\"", () => {
+  test('the messages of the brief: d = 0, a probability above 1, n = "abc"', () => {
     assert.equal(errorOf(withFields({ d: 0 })), "d must be a whole number ≥ 2, found 0");
     assert.equal(
       errorOf(withFields({ firing: { meanProbability: 1.5, zipfExponent: 0 } })),
@@ -47,7 +47,10 @@ describe("validatePlantedSpec", () => {
     assert.equal(errorOf(withFields({ n: 1025 })), "n must be a whole number ≤ 1024, found 1025");
     assert.equal(errorOf(withFields({ samples: 200_001 })), "samples must be a whole number ≤ 200000, found 200001");
     assert.equal(errorOf(withFields({ samples: 0 })), "samples must be a whole number ≥ 1, found 0");
-    assert.match(errorOf(withFields({ samples: 200_000, n: 1024 })), new RegExp(`^samples × n must be at most ${MAX_CODE_ENTRIES} .*200000 × 1024 = 204800000$`));
+    assert.match(
+      errorOf(withFields({ samples: 200_000, n: 1024 })),
+      new RegExp(`^samples × n must be at most ${MAX_CODE_ENTRIES} .*200000 × 1024 = 204800000$`),
+    );
     assert.equal(
       errorOf(withFields({ hierarchy: { parents: 8, childrenPerParent: 12 } })),
       "hierarchy must fit within n: parents × (1 + childrenPerParent) = 8 × 13 = 104 features, but n is 96",
@@ -66,8 +69,14 @@ describe("validatePlantedSpec", () => {
   test("missing, misspelled and malformed fields are named", () => {
     const { noise: _noise, ...withoutNoise } = DEFAULT_PLANTED_SPEC;
     assert.equal(errorOf(withoutNoise), "noise must be a number in [0, 1000], found nothing");
-    assert.equal(errorOf(withFields({ nosie: 0.1 })), "nosie is not a field of spec (expected { d, n, samples, seed, firing, magnitude, correlation, hierarchy, noise })");
-    assert.equal(errorOf(withFields({ firing: { meanProbabilty: 0.1 } })), "firing.meanProbabilty is not a field of firing (expected { meanProbability, zipfExponent? })");
+    assert.equal(
+      errorOf(withFields({ nosie: 0.1 })),
+      "nosie is not a field of spec (expected { d, n, samples, seed, firing, magnitude, correlation, hierarchy, noise })",
+    );
+    assert.equal(
+      errorOf(withFields({ firing: { meanProbabilty: 0.1 } })),
+      "firing.meanProbabilty is not a field of firing (expected { meanProbability, zipfExponent? })",
+    );
     assert.equal(errorOf(withFields({ hierarchy: 3 })), "hierarchy must be an object { parents, childrenPerParent }, found 3");
     assert.equal(errorOf(null), "spec must be an object { d, n, samples, seed, firing, magnitude, correlation, hierarchy, noise }, found nothing");
   });

@@ -18,7 +18,17 @@ function images(count: number, size: number, seed: number): Uint8Array {
 function topkSae(dIn: number, dSae: number, seed: number): SaeWeights {
   const random = mulberry32(seed);
   const values = (n: number) => Float32Array.from({ length: n }, () => 0.5 * gaussian(random));
-  return { architecture: "topk", dIn, dSae, k: 2, W_enc: values(dIn * dSae), b_enc: values(dSae), W_dec: values(dSae * dIn), b_dec: values(dIn), inputScale: 1.3 };
+  return {
+    architecture: "topk",
+    dIn,
+    dSae,
+    k: 2,
+    W_enc: values(dIn * dSae),
+    b_enc: values(dSae),
+    W_dec: values(dSae * dIn),
+    b_dec: values(dIn),
+    inputScale: 1.3,
+  };
 }
 
 describe("probe features", () => {
@@ -31,13 +41,25 @@ describe("probe features", () => {
     const pixels = images(3, 6, 1);
     const features = await probeFeatures(tf, network, pixels, 3, { layer: PIXELS, basis: null, sae: null });
     assert.deepEqual([features.rows, features.cols], [3, 6]);
-    assertClose(features.data, Array.from(pixels, (v) => v / 255), 1e-7, "pixels");
+    assertClose(
+      features.data,
+      Array.from(pixels, (v) => v / 255),
+      1e-7,
+      "pixels",
+    );
   });
 
   test("a dense layer's neurons are its activations, batched or not, and leave no tensors", async () => {
     const network = await networkOf(normalizedMlp());
     const pixels = images(7, 6, 2);
-    const expected = (await networkActivations(tf, network, Float32Array.from(pixels, (v) => v / 255), 7)).relu_1;
+    const expected = (
+      await networkActivations(
+        tf,
+        network,
+        Float32Array.from(pixels, (v) => v / 255),
+        7,
+      )
+    ).relu_1;
     const before = tf.memory().numTensors;
     const features = await probeFeatures(tf, network, pixels, 7, { layer: "relu_1", basis: null, sae: null }, { batchSize: 3 });
     assert.equal(tf.memory().numTensors, before, "leaked tensors");
@@ -49,12 +71,21 @@ describe("probe features", () => {
     const network = await networkOf(smallCnn());
     const count = 4;
     const pixels = images(count, 105, 3);
-    const maps = (await networkActivations(tf, network, Float32Array.from(pixels, (v) => v / 255), count)).relu_1;
+    const maps = (
+      await networkActivations(
+        tf,
+        network,
+        Float32Array.from(pixels, (v) => v / 255),
+        count,
+      )
+    ).relu_1;
     const channels = 5;
     const positions = maps.cols / channels;
     assert.equal(positions, 15, "a 5 × 3 map");
     const means = new Float64Array(count * channels);
-    for (let i = 0; i < count; i++) for (let p = 0; p < positions; p++) for (let c = 0; c < channels; c++) means[i * channels + c] += maps.data[(i * positions + p) * channels + c] / positions;
+    for (let i = 0; i < count; i++)
+      for (let p = 0; p < positions; p++)
+        for (let c = 0; c < channels; c++) means[i * channels + c] += maps.data[(i * positions + p) * channels + c] / positions;
     const pooled = await probeFeatures(tf, network, pixels, count, { layer: "relu_1", basis: null, sae: null }, { batchSize: 3 });
     assertClose(pooled.data, means, 1e-5, "spatial means");
 
@@ -75,7 +106,13 @@ describe("probe features", () => {
 
   test("mismatched widths and image counts are named", async () => {
     const network = await networkOf(normalizedMlp());
-    await assert.rejects(probeFeatures(tf, network, images(2, 6, 5), 3, { layer: "relu_1", basis: null, sae: null }), /expected 3 images of 6 pixels \(18 values\), found 12 values/);
-    await assert.rejects(probeFeatures(tf, network, images(2, 6, 5), 2, { layer: "relu_1", basis: null, sae: topkSae(4, 6, 1) }), /the SAE reads 4 values, relu_1 gives 5/);
+    await assert.rejects(
+      probeFeatures(tf, network, images(2, 6, 5), 3, { layer: "relu_1", basis: null, sae: null }),
+      /expected 3 images of 6 pixels \(18 values\), found 12 values/,
+    );
+    await assert.rejects(
+      probeFeatures(tf, network, images(2, 6, 5), 2, { layer: "relu_1", basis: null, sae: topkSae(4, 6, 1) }),
+      /the SAE reads 4 values, relu_1 gives 5/,
+    );
   });
 });

@@ -36,7 +36,11 @@ describe("L-BFGS", () => {
       return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
     };
     let pauses = 0;
-    const { x, iterations, stop } = await minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIterations: 500, tolerance: 1e-8, pause: async () => void pauses++ });
+    const { x, iterations, stop } = await minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), {
+      maxIterations: 500,
+      tolerance: 1e-8,
+      pause: async () => void pauses++,
+    });
     assert.equal(stop, "tolerance", `stopped after ${iterations} iterations at ${x}`);
     assert.ok(Math.abs(x[0] - 1) < 1e-4 && Math.abs(x[1] - 1) < 1e-4, `ended at ${x}`);
     assert.equal(pauses, iterations);

@@ -33,14 +33,30 @@ function file(): ProbeFile {
     trainImages: 10,
     testImages: 10,
     control: { clusters: 4, iterations: 3, labelsPerDigit: [2, 2] },
-    pixels: input("pixels", 0.9, 4, [[1, 0.6], [4, 0.9]]),
+    pixels: input("pixels", 0.9, 4, [
+      [1, 0.6],
+      [4, 0.9],
+    ]),
     layers: [
       {
         layer: "relu_1",
         spatial: false,
         width: 4,
         bases: [],
-        inputs: [input("neurons", 0.8, 4, [[1, 0.5], [2, 0.795], [4, 0.8]]), input("neurons/topk-x4-k4", 0.85, 16, [[1, 0.7], [2, 0.75], [4, 0.8], [8, 0.845], [16, 0.85]])],
+        inputs: [
+          input("neurons", 0.8, 4, [
+            [1, 0.5],
+            [2, 0.795],
+            [4, 0.8],
+          ]),
+          input("neurons/topk-x4-k4", 0.85, 16, [
+            [1, 0.7],
+            [2, 0.75],
+            [4, 0.8],
+            [8, 0.845],
+            [16, 0.85],
+          ]),
+        ],
         randomInit: { trainAccuracy: 0.6, testAccuracy: 0.55 },
         epochs: [
           { epoch: 0, testAccuracy: 0.55 },
@@ -67,7 +83,14 @@ describe("probe file", () => {
   });
 
   test("a basis survives the JSON round trip exactly", () => {
-    const basis = { name: "pca" as const, dLayer: 2, dIn: 2, mean: Float32Array.of(0.1, 0.2), transform: Float32Array.of(0.6, 0.8, -0.8, 0.6), inverse: Float32Array.of(0.6, 0.8, -0.8, 0.6) };
+    const basis = {
+      name: "pca" as const,
+      dLayer: 2,
+      dIn: 2,
+      mean: Float32Array.of(0.1, 0.2),
+      transform: Float32Array.of(0.6, 0.8, -0.8, 0.6),
+      inverse: Float32Array.of(0.6, 0.8, -0.8, 0.6),
+    };
     const back = basisFromJson(JSON.parse(JSON.stringify(basisToJson(basis))));
     assert.deepEqual(back, basis);
   });
@@ -85,7 +108,10 @@ describe("probed SAEs", () => {
       assert.equal(probed.length, expected, model);
       assert.ok(probed.every((s) => s.id.includes("-x4-")));
       assert.deepEqual(
-        probed.filter((s) => s.basis === "neurons").map((s) => s.id).slice(0, 4),
+        probed
+          .filter((s) => s.basis === "neurons")
+          .map((s) => s.id)
+          .slice(0, 4),
         ["neurons/l1-x4-lambda2", "neurons/kl-x4-rho0.05-beta0.1", "neurons/topk-x4-k4", "neurons/batchtopk-x4-k4"],
       );
     }
@@ -101,7 +127,10 @@ describe("probe reading", () => {
     // From 0.55 to 0.8: half the gain (0.125) is first reached at epoch 2 (0.7).
     assert.equal(halfwayEpoch(f.layers[0].epochs), 2);
     const text = probeReading(f, f.layers[0]).join("\n");
-    assert.match(text, /the 4 neurons of relu_1 with 80\.0% test accuracy, against 90\.0% from the 4 raw pixels and 55\.0% from the same layer of the untrained network/);
+    assert.match(
+      text,
+      /the 4 neurons of relu_1 with 80\.0% test accuracy, against 90\.0% from the 4 raw pixels and 55\.0% from the same layer of the untrained network/,
+    );
     assert.match(text, /scores 30\.0%, a selectivity of 50\.0 pp/);
     assert.match(text, /<code>neurons\/topk-x4-k4<\/code> \(16 latents\), give 85\.0%, 5\.0 pp above the neurons/);
     assert.match(text, /The neurons need 2 of 4 columns/);

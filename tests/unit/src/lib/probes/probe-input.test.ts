@@ -23,7 +23,10 @@ describe("every probe of one input", () => {
     assert.equal(scores.svm?.testAccuracy, 1);
     assert.ok(scores.control !== null && scores.control.testAccuracy < 0.7, `control ${scores.control?.testAccuracy}`);
     assert.equal(scores.selectivity, scores.logistic.testAccuracy - (scores.control?.testAccuracy ?? NaN));
-    assert.deepEqual(scores.sparse?.map((s) => s.k), [1, 2, 3]);
+    assert.deepEqual(
+      scores.sparse?.map((s) => s.k),
+      [1, 2, 3],
+    );
     // The noise column is ranked last; the two blob coordinates together separate the classes.
     assert.equal(scores.sparse?.[1].columns.includes(2), false);
     assert.equal(scores.sparse?.[1].testAccuracy, 1);

@@ -103,7 +103,10 @@ describe("SAE input bases", () => {
     const basis: FittedBasis = pcaBasis(activations(20, 3, 4));
     assert.throws(() => checkBasis({ ...basis, dIn: 4 }), /dIn must be an integer from 1 to dLayer \(3\), found 4/);
     assert.throws(() => checkBasis({ ...basis, mean: new Float32Array(2) }), /mean must hold 3 values, found 2/);
-    assert.throws(() => toBasis(basis, { rows: 1, cols: 2, data: new Float32Array(2) }), /toBasis: the pca basis takes 3 values per row, the activations have 2/);
+    assert.throws(
+      () => toBasis(basis, { rows: 1, cols: 2, data: new Float32Array(2) }),
+      /toBasis: the pca basis takes 3 values per row, the activations have 2/,
+    );
     assert.throws(() => icaBasis({ rows: 3, cols: 2, data: new Float32Array(6) }, 1), /do not vary/);
   });
 });

@@ -34,7 +34,10 @@ describe("SAE config", () => {
       assert.equal(bad(kl, { rho }), `rho (the target firing rate) must be strictly between 0 and 1, found ${rho}`);
     }
     assert.equal(bad(kl, { beta: -3 }), "beta (the KL penalty's weight) must be a finite number >= 0, found -3");
-    assert.equal(bad(l1, { architecture: "gated" }), `architecture must be one of ${SAE_ARCHITECTURES.map((a) => JSON.stringify(a)).join(", ")}, found "gated"`);
+    assert.equal(
+      bad(l1, { architecture: "gated" }),
+      `architecture must be one of ${SAE_ARCHITECTURES.map((a) => JSON.stringify(a)).join(", ")}, found "gated"`,
+    );
     assert.equal(bad(l1, { learningRate: 0 }), "learningRate must be a finite number > 0, found 0");
     assert.equal(bad(l1, { batchSize: -4 }), "batchSize must be a positive integer, found -4");
     assert.equal(bad(l1, { warmupSteps: -1 }), "warmupSteps must be an integer >= 0, found -1");
@@ -44,7 +47,10 @@ describe("SAE config", () => {
   });
 
   test("saeConfig throws the message", () => {
-    assert.throws(() => saeConfig({ architecture: "topk", dIn: 32, dSae: 32, k: 40 }), /^Error: SAE config: k \(40\) must be at most the dictionary size \(32\)$/);
+    assert.throws(
+      () => saeConfig({ architecture: "topk", dIn: 32, dSae: 32, k: 40 }),
+      /^Error: SAE config: k \(40\) must be at most the dictionary size \(32\)$/,
+    );
   });
 
   test("codes count as active above 0, or above 0.5 for sigmoid codes", () => {

@@ -65,12 +65,27 @@ describe("downstream metrics with a replaced layer", () => {
       near(await runner.classify(null), classify(hiddenOf));
 
       const zeros = tf.zeros([3]);
-      near(await runner.classify(constantReplacement(tf, zeros)), classify(() => [0, 0, 0]));
+      near(
+        await runner.classify(constantReplacement(tf, zeros)),
+        classify(() => [0, 0, 0]),
+      );
       zeros.dispose();
 
-      const weights: SaeWeights = { architecture: "l1", dIn: 3, dSae: 5, W_enc: values(15), b_enc: values(5, 0.1), W_dec: values(15), b_dec: values(3, 0.1), inputScale: 1.3 };
+      const weights: SaeWeights = {
+        architecture: "l1",
+        dIn: 3,
+        dSae: 5,
+        W_enc: values(15),
+        b_enc: values(5, 0.1),
+        W_dec: values(15),
+        b_dec: values(3, 0.1),
+        inputScale: 1.3,
+      };
       const sae = uploadSae(tf, weights);
-      near(await runner.classify(saeReplacement(tf, sae)), classify((r) => decodeReference(weights, encodeReference(weights, hiddenOf(r)))));
+      near(
+        await runner.classify(saeReplacement(tf, sae)),
+        classify((r) => decodeReference(weights, encodeReference(weights, hiddenOf(r)))),
+      );
 
       const hidden = { rows: count, cols: 3, data: Float32Array.from({ length: count * 3 }, (_, i) => hiddenOf(Math.floor(i / 3))[i % 3]) };
       const basis = pcaBasis(hidden);
@@ -105,7 +120,10 @@ describe("downstream metrics with a replaced layer", () => {
     });
     const original = conv(kernel, bias);
     // Doubling filter 0 doubles channel 0 after the ReLU, which the replacement does instead.
-    const doubled = conv(kernel.map((w, i) => (i % 2 === 0 ? 2 * w : w)), bias.map((b, i) => (i === 0 ? 2 * b : b)));
+    const doubled = conv(
+      kernel.map((w, i) => (i % 2 === 0 ? 2 * w : w)),
+      bias.map((b, i) => (i === 0 ? 2 * b : b)),
+    );
     doubled.layers[4] = original.layers[4];
     const images = values(count * 16);
     const seen: number[][] = [];

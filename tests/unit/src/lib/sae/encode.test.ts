@@ -51,7 +51,12 @@ describe("SAE encode and decode", () => {
     const base = { dIn: 4, dSae: 4, W_enc: eye, b_enc: new Float32Array(4), W_dec: eye, b_dec: new Float32Array(4), inputScale: 1 };
     const x = [0.5, -1, 2, 0.25];
     assert.deepEqual(Array.from(encodeReference({ ...base, architecture: "l1" }, x)), [0.5, 0, 2, 0.25]);
-    assertClose(encodeReference({ ...base, architecture: "kl" }, x), x.map((p) => 1 / (1 + Math.exp(-p))), 1e-15, "sigmoid");
+    assertClose(
+      encodeReference({ ...base, architecture: "kl" }, x),
+      x.map((p) => 1 / (1 + Math.exp(-p))),
+      1e-15,
+      "sigmoid",
+    );
     assert.deepEqual(Array.from(encodeReference({ ...base, architecture: "topk", k: 2 }, x)), [0.5, 0, 2, 0]);
     // Fewer positive values than k: only the positive ones.
     assert.deepEqual(Array.from(encodeReference({ ...base, architecture: "topk", k: 3 }, [-1, -2, 3, -4])), [0, 0, 3, 0]);
@@ -64,9 +69,15 @@ describe("SAE encode and decode", () => {
   test("bad weights and inputs are reported", () => {
     const weights = randomWeights("l1");
     assert.throws(() => encodeActivations(tf, weights, randomInputs(2, 1), { batchSize: 0 }), /batchSize must be a positive integer, found 0/);
-    assert.throws(() => reconstructActivations(tf, weights, { rows: 1, cols: 5, data: new Float32Array(5) }), /the SAE reads 6 values per input, the activations have 5/);
+    assert.throws(
+      () => reconstructActivations(tf, weights, { rows: 1, cols: 5, data: new Float32Array(5) }),
+      /the SAE reads 6 values per input, the activations have 5/,
+    );
     assert.throws(() => checkSaeWeights({ ...weights, b_enc: new Float32Array(3) }), /b_enc must hold 10 values, found 3/);
-    assert.throws(() => checkSaeWeights({ ...weights, W_dec: new Float64Array(60) as unknown as Float32Array }), /W_dec must be a Float32Array, found Float64Array/);
+    assert.throws(
+      () => checkSaeWeights({ ...weights, W_dec: new Float64Array(60) as unknown as Float32Array }),
+      /W_dec must be a Float32Array, found Float64Array/,
+    );
     assert.throws(() => checkSaeWeights({ ...weights, architecture: "topk" }), /a topk SAE needs k, an integer from 1 to dSae \(10\), found undefined/);
     assert.throws(() => checkSaeWeights({ ...weights, architecture: "batchtopk" }), /needs its JumpReLU threshold/);
     assert.throws(() => checkSaeWeights({ ...weights, inputScale: 0 }), /inputScale must be a finite number > 0, found 0/);

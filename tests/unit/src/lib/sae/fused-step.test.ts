@@ -14,7 +14,15 @@ import { FusedSaeStep, fusedStepSupports } from "../../../../../src/lib/sae/fuse
 import { initialParameters } from "../../../../../src/lib/sae/init.js";
 import { parameterLayout } from "../../../../../src/lib/sae/parameters.js";
 import { inputScaleFor, trainSae, type TrainSaeResult } from "../../../../../src/lib/sae/train.js";
-import { lossGradient, STAT_AUX, STAT_FIRES, STAT_PENALTY, STAT_SQUARED_ERROR, trainingStep, type TrainingState } from "../../../../../src/lib/sae/train-step.js";
+import {
+  lossGradient,
+  STAT_AUX,
+  STAT_FIRES,
+  STAT_PENALTY,
+  STAT_SQUARED_ERROR,
+  trainingStep,
+  type TrainingState,
+} from "../../../../../src/lib/sae/train-step.js";
 import { sparseDictionaryData } from "./fixtures.js";
 
 const truth = sparseDictionaryData(11, { dIn: 16, atomCount: 32, rows: 2048 });
@@ -42,7 +50,11 @@ function compareAlongTrajectory(kernels: WebAssembly.Module, input: SaeConfigInp
   const inputScale = inputScaleFor(truth.data, config.inputNormalization);
   const totalVariance = 10;
   const fused = new FusedSaeStep(kernels, config, layout);
-  let state: TrainingState = { theta: tf.tensor1d(initialParameters(truth.data, config, inputScale, layout)), m: tf.zeros([layout.size]), v: tf.zeros([layout.size]) };
+  let state: TrainingState = {
+    theta: tf.tensor1d(initialParameters(truth.data, config, inputScale, layout)),
+    m: tf.zeros([layout.size]),
+    v: tf.zeros([layout.size]),
+  };
   const sinceFired = new Float64Array(config.dSae);
   const worst = { gradient: 0, squaredError: 0, sparsity: 0, aux: 0, fireFlips: 0, auxSteps: 0 };
   const rows = config.batchSize * config.dIn;
@@ -54,7 +66,13 @@ function compareAlongTrajectory(kernels: WebAssembly.Module, input: SaeConfigInp
     const topK = config.architecture === "topk" || config.architecture === "batchtopk";
     const dead = topK ? Array.from(sinceFired.keys()).filter((j) => sinceFired[j] >= config.deadAfterInputs) : [];
     const kAux = topK ? Math.min(config.kAux, dead.length) : 0;
-    const common = { step, learningRate: config.learningRate, sparsityCoefficient: config.architecture === "l1" ? config.l1Coefficient : config.architecture === "kl" ? config.beta : 0, kAux, totalVariance };
+    const common = {
+      step,
+      learningRate: config.learningRate,
+      sparsityCoefficient: config.architecture === "l1" ? config.l1Coefficient : config.architecture === "kl" ? config.beta : 0,
+      kAux,
+      totalVariance,
+    };
     if (dead.length > 0) worst.auxSteps++;
 
     const [xTensor, xTTensor] = [tf.tensor2d(x, [config.batchSize, config.dIn]), tf.tensor2d(xT, [config.dIn, config.batchSize])];
@@ -105,7 +123,10 @@ describe("the fused SAE step against the tfjs step", () => {
     });
   }
 
-  for (const [label, input] of Object.entries({ ...configs, "l1 with resampling": { ...configs.l1, l1Coefficient: 4, resample: { every: 60, sampleSize: 512 } } })) {
+  for (const [label, input] of Object.entries({
+    ...configs,
+    "l1 with resampling": { ...configs.l1, l1Coefficient: 4, resample: { every: 60, sampleSize: 512 } },
+  })) {
     test(`${label}: a whole fused run trains as well as the tfjs run`, async () => {
       const config = saeConfig(input);
       const reference = await trainSae(tf, truth.data, config);

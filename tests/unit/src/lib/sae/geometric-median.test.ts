@@ -11,7 +11,13 @@ describe("geometric median (Weiszfeld)", () => {
   test("a point held by a majority of the rows is the median, whatever the mean says", () => {
     // Three rows at (1, 1) and two at (5, −3): the mean is (2.6, −0.6); moving off (1, 1) by a
     // small step raises three distances by about the step and lowers at most two.
-    const majority = points([[1, 1], [1, 1], [1, 1], [5, -3], [5, -3]]);
+    const majority = points([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      [5, -3],
+      [5, -3],
+    ]);
     const result = geometricMedian(majority, { tolerance: 1e-12 });
     assert.ok(result.converged, `stopped after ${result.iterations} iterations`);
     assertNear(result.median, [1, 1], 1e-6);
@@ -21,17 +27,44 @@ describe("geometric median (Weiszfeld)", () => {
 
   test("a triangle with an angle of 120° or more has its median at that corner", () => {
     // The angle at (0, 0) between (2, 0) and (−2, 0.2) is about 174°.
-    assertNear(geometricMedian(points([[0, 0], [2, 0], [-2, 0.2]]), { tolerance: 1e-12 }).median, [0, 0], 1e-6);
+    assertNear(
+      geometricMedian(
+        points([
+          [0, 0],
+          [2, 0],
+          [-2, 0.2],
+        ]),
+        { tolerance: 1e-12 },
+      ).median,
+      [0, 0],
+      1e-6,
+    );
   });
 
   test("an equilateral triangle's median is its centre; in one dimension, the middle value", () => {
     const h = Math.sqrt(3) / 2;
-    assertNear(geometricMedian(points([[0, 0], [1, 0], [0.5, h]]), { tolerance: 1e-12 }).median, [0.5, h / 3], 1e-6);
+    assertNear(
+      geometricMedian(
+        points([
+          [0, 0],
+          [1, 0],
+          [0.5, h],
+        ]),
+        { tolerance: 1e-12 },
+      ).median,
+      [0.5, h / 3],
+      1e-6,
+    );
     assertNear(geometricMedian(points([[0], [1], [10]]), { tolerance: 1e-12 }).median, [1], 1e-6);
   });
 
   test("identical rows converge at once; maxIterations bounds the work", () => {
-    const same = geometricMedian(points([[2, 3], [2, 3]]));
+    const same = geometricMedian(
+      points([
+        [2, 3],
+        [2, 3],
+      ]),
+    );
     assert.deepEqual([same.iterations, same.converged], [0, true]);
     assertNear(same.median, [2, 3], 0);
     const capped = geometricMedian(points([[0], [1], [10]]), { maxIterations: 1, tolerance: 0 });

@@ -21,8 +21,16 @@ const close = (actual: number, expected: number, tol = 1e-9) => assert.ok(Math.a
 const matrix = (rows: number[][]): ActivationMatrix => ({ rows: rows.length, cols: rows[0].length, data: Float32Array.from(rows.flat()) });
 
 // Three inputs of two dimensions and a reconstruction of them.
-const x = matrix([[2, 0], [4, 2], [6, 4]]);
-const xHat = matrix([[1, 1], [4, 1], [5, 3]]);
+const x = matrix([
+  [2, 0],
+  [4, 2],
+  [6, 4],
+]);
+const xHat = matrix([
+  [1, 1],
+  [4, 1],
+  [5, 3],
+]);
 // x − x̂ = [[1, −1], [0, 1], [1, 1]]: squared norms 2, 1, 2, summing to 5.
 // Around the mean: x's columns (2, 4, 6) and (0, 2, 4) each deviate by (−2, 0, 2): Σ squares 8 + 8 = 16.
 // The residual's columns (1, 0, 1) with mean 2/3 and (−1, 1, 1) with mean 1/3: Σ squares 2/3 + 8/3 = 10/3.
@@ -43,11 +51,19 @@ describe("reconstruction metrics", () => {
 
   test("variance is taken around the mean: predicting the mean explains nothing", () => {
     // The mean input is (4, 2); around zero (the bug) this would give 1 − 16 / Σ||x||² = 1 − 16/76.
-    const mean = matrix([[4, 2], [4, 2], [4, 2]]);
+    const mean = matrix([
+      [4, 2],
+      [4, 2],
+      [4, 2],
+    ]);
     close(fractionVarianceExplained(x, mean), 0);
     close(normalizedMse(x, mean), 1);
     // A reconstruction off by a constant explains all the variance, but not the squared error.
-    const shifted = matrix([[3, 1], [5, 3], [7, 5]]);
+    const shifted = matrix([
+      [3, 1],
+      [5, 3],
+      [7, 5],
+    ]);
     close(fractionVarianceExplained(x, shifted), 1);
     close(normalizedMse(x, shifted), 6 / 16);
   });
@@ -55,7 +71,19 @@ describe("reconstruction metrics", () => {
   test("shrinkage: mean of ||x̂|| / ||x|| = (√(2/4) + √(17/20) + √(34/52)) / 3", () => {
     close(shrinkage(x, xHat), (Math.sqrt(2 / 4) + Math.sqrt(17 / 20) + Math.sqrt(34 / 52)) / 3);
     // Zero inputs have no ratio and are left out.
-    close(shrinkage(matrix([[0, 0], [3, 4]]), matrix([[1, 1], [0, 2.5]])), 0.5);
+    close(
+      shrinkage(
+        matrix([
+          [0, 0],
+          [3, 4],
+        ]),
+        matrix([
+          [1, 1],
+          [0, 2.5],
+        ]),
+      ),
+      0.5,
+    );
   });
 
   test("relative reconstruction bias: Σ||x̂||² / Σ<x, x̂> = (2 + 17 + 34) / (2 + 18 + 42)", () => {
@@ -64,19 +92,46 @@ describe("reconstruction metrics", () => {
 
   test("shape mismatches and degenerate sets are reported", () => {
     assert.throws(() => meanSquaredError(x, matrix([[1, 2, 3]])), /x and xHat must have the same shape, found 3 × 2 and 1 × 3/);
-    assert.throws(() => fractionVarianceExplained(matrix([[1, 1], [1, 1]]), matrix([[1, 1], [1, 1]])), /do not vary over the set/);
+    assert.throws(
+      () =>
+        fractionVarianceExplained(
+          matrix([
+            [1, 1],
+            [1, 1],
+          ]),
+          matrix([
+            [1, 1],
+            [1, 1],
+          ]),
+        ),
+      /do not vary over the set/,
+    );
     assert.throws(() => shrinkage(matrix([[0, 0]]), matrix([[1, 1]])), /every input is the zero vector/);
   });
 });
 
 describe("latent metrics", () => {
   // Four inputs × four latents; latent 3 never fires.
-  const codes = matrix([[0, 1.5, 0, 0], [2, 0, 0.1, 0], [0, 0, 0, 0], [0, 3, 0, 0]]);
+  const codes = matrix([
+    [0, 1.5, 0, 0],
+    [2, 0, 0.1, 0],
+    [0, 0, 0, 0],
+    [0, 3, 0, 0],
+  ]);
 
   test("L0: active codes per input, (1 + 2 + 0 + 1) / 4 = 1", () => {
     close(l0(codes), 1);
     // Sigmoid codes, active above 0.5: 2 and 1 per input.
-    close(l0(matrix([[0.2, 0.9, 0.6], [0.1, 0.4, 0.7]]), 0.5), 1.5);
+    close(
+      l0(
+        matrix([
+          [0.2, 0.9, 0.6],
+          [0.1, 0.4, 0.7],
+        ]),
+        0.5,
+      ),
+      1.5,
+    );
   });
 
   test("firing rates, dead and dense latents", () => {

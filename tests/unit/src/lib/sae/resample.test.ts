@@ -34,7 +34,15 @@ describe("resampling dead latents", () => {
   test("points each dead latent at an input, as Towards Monosemanticity says, and revives it", () => {
     const parameters = parametersWithDeadLatents();
     const before = { theta: Float32Array.from(parameters.theta), m: Float32Array.from(parameters.m) };
-    const revived = resampleDeadLatents(tf, parameters, [1, 4], { layout, config, data: inputs, inputScale, threshold: 0, sampleSize: 100, random: mulberry32(1) });
+    const revived = resampleDeadLatents(tf, parameters, [1, 4], {
+      layout,
+      config,
+      data: inputs,
+      inputScale,
+      threshold: 0,
+      sampleSize: 100,
+      random: mulberry32(1),
+    });
     assert.deepEqual(revived, [1, 4]);
     const { theta, m, v } = parameters;
     // The living latents' mean encoder norm, taken before any change.
@@ -78,7 +86,15 @@ describe("resampling dead latents", () => {
     const centre = Array.from({ length: dIn }, (_, i) => parameters.theta[layout.bDec + i] / inputScale);
     const rows = [centre, [1, 0, 0, 0], centre, [0, 2, 0, 0], centre];
     const data: ActivationMatrix = { rows: 5, cols: dIn, data: Float32Array.from(rows.flat()) };
-    const revived = resampleDeadLatents(tf, parameters, [0, 1, 2, 3, 4, 5], { layout, config, data, inputScale, threshold: 0, sampleSize: 100, random: mulberry32(2) });
+    const revived = resampleDeadLatents(tf, parameters, [0, 1, 2, 3, 4, 5], {
+      layout,
+      config,
+      data,
+      inputScale,
+      threshold: 0,
+      sampleSize: 100,
+      random: mulberry32(2),
+    });
     assert.deepEqual(revived, [0, 1], "only as many latents as inputs with an error");
     const directions = revived.map((j) => Array.from(parameters.theta.subarray(layout.wDec + j * dIn, layout.wDec + (j + 1) * dIn)));
     const expected = [1, 3].map((r) => {
@@ -87,7 +103,10 @@ describe("resampling dead latents", () => {
       return centred.map((c) => c / norm);
     });
     const same = (a: number[], b: number[]) => a.every((x, i) => Math.abs(x - b[i]) < 1e-6);
-    assert.ok((same(directions[0], expected[0]) && same(directions[1], expected[1])) || (same(directions[0], expected[1]) && same(directions[1], expected[0])), "not the two inputs with an error");
+    assert.ok(
+      (same(directions[0], expected[0]) && same(directions[1], expected[1])) || (same(directions[0], expected[1]) && same(directions[1], expected[0])),
+      "not the two inputs with an error",
+    );
   });
 
   test("in training, resampled latents stop counting as dead, and the events are recorded", async () => {
@@ -97,10 +116,24 @@ describe("resampling dead latents", () => {
     const result = await trainSae(
       tf,
       truth.data,
-      saeConfig({ architecture: "topk", dIn: 8, dSae: 32, k: 2, auxCoefficient: 0, batchSize: 32, steps: 200, learningRate: 0.01, deadAfterInputs: 256, resample: { every: 50, sampleSize: 256 } }),
+      saeConfig({
+        architecture: "topk",
+        dIn: 8,
+        dSae: 32,
+        k: 2,
+        auxCoefficient: 0,
+        batchSize: 32,
+        steps: 200,
+        learningRate: 0.01,
+        deadAfterInputs: 256,
+        resample: { every: 50, sampleSize: 256 },
+      }),
     );
     // Measured: nothing is dead yet at step 50; 3 latents are resampled at 100 and 5 at 150.
-    assert.deepEqual(result.resamples.map((event) => event.step), [100, 150]);
+    assert.deepEqual(
+      result.resamples.map((event) => event.step),
+      [100, 150],
+    );
     for (const { step, latents } of result.resamples) {
       assert.ok(latents.length > 0, `nothing resampled at step ${step}`);
       const before = result.history.find((p) => p.step === step - 1)!.deadFraction;

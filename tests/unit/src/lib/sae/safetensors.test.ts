@@ -49,7 +49,10 @@ describe("safetensors format", () => {
       bytes.set(json, 8);
       return bytes;
     };
-    assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: "F16", shape: [2], data_offsets: [0, 4] } }, 4)), /tensor "a" is F16; only F32 is supported/);
+    assert.throws(
+      () => decodeSafetensors(withHeader({ a: { dtype: "F16", shape: [2], data_offsets: [0, 4] } }, 4)),
+      /tensor "a" is F16; only F32 is supported/,
+    );
     assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: "F32", shape: [2], data_offsets: [0, 8] } }, 4)), /outside the 4 data bytes/);
     assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: "F32", shape: [1], data_offsets: [4, 8] } }, 8)), /starts at byte 4, expected 0/);
     assert.throws(() => decodeSafetensors(withHeader({ a: { dtype: "F32", shape: [1], data_offsets: [0, 4] } }, 8)), /cover 4 of the 8 data bytes/);
@@ -105,7 +108,10 @@ describe("SAE download files", () => {
     const weights = randomWeights("l1");
     const cfg = cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source);
     assert.throws(() => saeFromSafetensors(saeSafetensors(weights), { ...cfg, d_sae: 12 }), /expected "W_enc" of shape \[6,12\] \(cfg.json\), found \[6,10\]/);
-    assert.throws(() => saeFromSafetensors(saeSafetensors(weights), { ...cfg, architecture: "batchtopk" }), /expected a tensor "threshold", found only \[W_enc, b_enc, W_dec, b_dec\]/);
+    assert.throws(
+      () => saeFromSafetensors(saeSafetensors(weights), { ...cfg, architecture: "batchtopk" }),
+      /expected a tensor "threshold", found only \[W_enc, b_enc, W_dec, b_dec\]/,
+    );
   });
 
   test("an SAE on a basis carries it: three more tensors, and cfg.json says how to apply them", () => {
@@ -119,7 +125,9 @@ describe("SAE download files", () => {
       transform: Float32Array.from({ length: 54 }, (_, i) => Math.sin(i)),
       inverse: Float32Array.from({ length: 54 }, (_, i) => Math.cos(i)),
     };
-    const cfg = JSON.parse(JSON.stringify(cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source, basis))) as SaeCfgJson;
+    const cfg = JSON.parse(
+      JSON.stringify(cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source, basis)),
+    ) as SaeCfgJson;
     assert.deepEqual(cfg.basis, { name: "ica", d_layer: 9, apply: BASIS_APPLY });
     const bytes = saeSafetensors(weights, basis);
     const { tensors, metadata } = decodeSafetensors(bytes);
@@ -131,6 +139,9 @@ describe("SAE download files", () => {
     const plain = cfgJson(saeConfig({ architecture: "l1", dIn: 6, dSae: 10, l1Coefficient: 1 }), weights, source);
     assert.equal(plain.basis, undefined);
     assert.equal(basisFromSafetensors(saeSafetensors(weights), plain), null);
-    assert.throws(() => saeSafetensors(weights, { ...basis, dIn: 5, transform: new Float32Array(45), inverse: new Float32Array(45) }), /the SAE reads 6 values, the ica basis gives 5/);
+    assert.throws(
+      () => saeSafetensors(weights, { ...basis, dIn: 5, transform: new Float32Array(45), inverse: new Float32Array(45) }),
+      /the SAE reads 6 values, the ica basis gives 5/,
+    );
   });
 });

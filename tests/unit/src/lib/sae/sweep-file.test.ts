@@ -157,7 +157,14 @@ describe("SAE sweep file", () => {
       const { safetensors, cfgJson } = saeDownload(decoded, sae.id);
       const cfg = JSON.parse(JSON.stringify(cfgJson));
       const tensors = readSafetensors(safetensors);
-      const expectedNames = ["W_enc", "b_enc", "W_dec", "b_dec", ...(sae.config.architecture === "batchtopk" ? ["threshold"] : []), ...(sae.basis === "neurons" ? [] : ["basis_mean", "basis_transform", "basis_inverse"])];
+      const expectedNames = [
+        "W_enc",
+        "b_enc",
+        "W_dec",
+        "b_dec",
+        ...(sae.config.architecture === "batchtopk" ? ["threshold"] : []),
+        ...(sae.basis === "neurons" ? [] : ["basis_mean", "basis_transform", "basis_inverse"]),
+      ];
       assert.deepEqual(Object.keys(tensors), expectedNames, sae.id);
       assert.equal(cfg.basis?.name, sae.basis === "neurons" ? undefined : sae.basis);
       const library = evaluateSae(tf, sae.weights, layer, { basis: sae.fittedBasis }).reconstruction;
@@ -173,7 +180,10 @@ describe("SAE sweep file", () => {
     const decoded = await decodeSweepFile(toArrayBuffer(encodeSweepFile(file)));
     assert.throws(() => saeDownload(decoded, "neurons/l1-x9-lambda3"), /tiny\/relu_1 has no SAE "neurons\/l1-x9-lambda3"; it has neurons\/topk-x2-k2, /);
     const { encodeBundle } = await import("../../../../../src/lib/codecs/tensor-bundle.js");
-    await assert.rejects(decodeSweepFile(toArrayBuffer(encodeBundle([], { format: "other" })), "x.bin"), /x.bin: expected format "sae-sweep-v1", found "other"/);
+    await assert.rejects(
+      decodeSweepFile(toArrayBuffer(encodeBundle([], { format: "other" })), "x.bin"),
+      /x.bin: expected format "sae-sweep-v1", found "other"/,
+    );
     const wrongBasis = { ...file, saes: [{ ...file.saes[2], fittedBasis: ica }] };
     assert.throws(() => encodeSweepFile(wrongBasis), /pca\/l1-x2-lambda1 reads the pca basis, but its fitted basis is ica/);
   });

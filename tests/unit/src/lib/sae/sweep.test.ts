@@ -48,10 +48,24 @@ describe("SAE sweep", () => {
       assert.equal(layer.saes.filter((s) => s.basis === "ica").length, SAE_ARCHITECTURES.length);
     }
     const ids = relu1.saes.map((s) => s.id);
-    for (const id of ["neurons/topk-x4-k4", "neurons/batchtopk-x16-k8", "neurons/l1-x1-lambda2", "neurons/kl-x8-rho0.2-beta0.3", "pca/topk-x4-k4", "ica/kl-x4-rho0.05-beta0.1"]) {
+    for (const id of [
+      "neurons/topk-x4-k4",
+      "neurons/batchtopk-x16-k8",
+      "neurons/l1-x1-lambda2",
+      "neurons/kl-x8-rho0.2-beta0.3",
+      "pca/topk-x4-k4",
+      "ica/kl-x4-rho0.05-beta0.1",
+    ]) {
       assert.ok(ids.includes(id), `${id} in [${ids.join(", ")}]`);
     }
-    assert.deepEqual(relu2.saes.find((s) => s.id === "neurons/topk-x1-k8")?.config, { architecture: "topk", dIn: 16, dSae: 16, k: 8, steps: 1000, batchSize: 256 });
+    assert.deepEqual(relu2.saes.find((s) => s.id === "neurons/topk-x1-k8")?.config, {
+      architecture: "topk",
+      dIn: 16,
+      dSae: 16,
+      k: 8,
+      steps: 1000,
+      batchSize: 256,
+    });
   });
 
   test("other models' layers get the reduced grid; the CNN's dense layer also the PCA and ICA runs", () => {

@@ -133,7 +133,16 @@ describe("lossGradient equals tfjs autodiff of the stated loss", () => {
       const xT = tf.transpose(x) as tf.Tensor2D;
       const deadBias = dead === null ? null : (tf.tensor1d(Float32Array.from({ length: dSae }, (_, j) => (dead.includes(j) ? 0 : -Infinity))) as Tensor1D);
       const kAux = dead === null || !("kAux" in config) ? 0 : Math.min(config.kAux, dead.length);
-      const step: StepInput = { x, xT, step: 1, learningRate: 1e-3, sparsityCoefficient: "l1Coefficient" in config ? config.l1Coefficient : "beta" in config ? config.beta : 0, deadBias, kAux, totalVariance: 3.5 };
+      const step: StepInput = {
+        x,
+        xT,
+        step: 1,
+        learningRate: 1e-3,
+        sparsityCoefficient: "l1Coefficient" in config ? config.l1Coefficient : "beta" in config ? config.beta : 0,
+        deadBias,
+        kAux,
+        totalVariance: 3.5,
+      };
       const before = tf.memory().numTensors;
       const ours = tf.tidy(() => lossGradient(tf, config, layout, tf.tensor1d(theta), step));
       const gradient = ours.gradient.dataSync();

@@ -105,12 +105,26 @@ describe("trainSae", () => {
 
   const small = sparseDictionaryData(3, { dIn: 8, atomCount: 12, rows: 512 });
   const quick = (input: Partial<SaeConfigInput> = {}) =>
-    saeConfig({ architecture: "topk", dIn: 8, dSae: 24, k: 2, batchSize: 32, steps: 60, deadAfterInputs: 64, resample: { every: 20, sampleSize: 128 }, ...input } as SaeConfigInput);
+    saeConfig({
+      architecture: "topk",
+      dIn: 8,
+      dSae: 24,
+      k: 2,
+      batchSize: 32,
+      steps: 60,
+      deadAfterInputs: 64,
+      resample: { every: 20, sampleSize: 128 },
+      ...input,
+    } as SaeConfigInput);
 
   test("is deterministic: the same seed and data give bit-identical weights; another seed does not", async () => {
     for (const architecture of ["topk", "batchtopk", "l1", "kl"] as const) {
       const config = quick({ architecture, l1Coefficient: 1, rho: 0.1, beta: 1 } as Partial<SaeConfigInput>);
-      const [a, b, c] = [await trainSae(tf, small.data, config), await trainSae(tf, small.data, config), await trainSae(tf, small.data, { ...config, seed: 2 })];
+      const [a, b, c] = [
+        await trainSae(tf, small.data, config),
+        await trainSae(tf, small.data, config),
+        await trainSae(tf, small.data, { ...config, seed: 2 }),
+      ];
       for (const name of ["W_enc", "b_enc", "W_dec", "b_dec"] as const) {
         assert.deepEqual(a.weights[name], b.weights[name], `${architecture} ${name} differs between identical runs`);
         assert.notDeepEqual(a.weights[name], c.weights[name], `${architecture} ${name} ignores the seed`);
@@ -139,14 +153,20 @@ describe("trainSae", () => {
     const controller = new AbortController();
     const tensorsBefore = tf.memory().numTensors;
     await assert.rejects(
-      trainSae(tf, small.data, quick({ steps: 400 }), { signal: controller.signal, onProgress: (step) => (step >= 4 ? controller.abort(new Error("stopped by the reader")) : undefined) }),
+      trainSae(tf, small.data, quick({ steps: 400 }), {
+        signal: controller.signal,
+        onProgress: (step) => (step >= 4 ? controller.abort(new Error("stopped by the reader")) : undefined),
+      }),
       /stopped by the reader/,
     );
     assert.equal(tf.memory().numTensors, tensorsBefore);
   });
 
   test("bad configs and data are reported", async () => {
-    await assert.rejects(trainSae(tf, small.data, { ...quick(), k: 40 } as SaeConfig), /^Error: trainSae: k \(40\) must be at most the dictionary size \(24\)$/);
+    await assert.rejects(
+      trainSae(tf, small.data, { ...quick(), k: 40 } as SaeConfig),
+      /^Error: trainSae: k \(40\) must be at most the dictionary size \(24\)$/,
+    );
     await assert.rejects(trainSae(tf, small.data, quick({ dIn: 9 })), /config.dIn is 9, but the activations have 8 values per input/);
     await assert.rejects(trainSae(tf, small.data, quick({ batchSize: 1000 })), /batchSize \(1000\) must be at most the number of training inputs \(512\)/);
     const broken = Float32Array.from(small.data.data);

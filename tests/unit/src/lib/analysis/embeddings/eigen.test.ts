@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { symmetricEigen } from "../../../../../../src/lib/analysis/embeddings/eigen.js";
 import { gaussian, mulberry32 } from "../../../../../../src/lib/random.js";
 
-const close = (actual: number, expected: number, tol = 1e-12) =>
-  assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
+const close = (actual: number, expected: number, tol = 1e-12) => assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const random = mulberry32(seed);
@@ -126,11 +125,12 @@ describe("symmetricEigen", () => {
     const q = symmetricEigen(randomSymmetric(n, 17), n).vectors;
     const lambda = [10, 1 + 1e-9, 1, 1 - 1e-9, 1 - 2e-9, 0.5, 0.4, 0.3, 0.2, 0.1, 0, -1];
     const a = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += q[k * n + i] * lambda[k] * q[k * n + j];
-      a[i * n + j] = s;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += q[k * n + i] * lambda[k] * q[k * n + j];
+        a[i * n + j] = s;
+      }
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
     const { values, vectors } = symmetricEigen(a, n, 3);
     for (let k = 0; k < 3; k++) close(values[k], lambda[k], 1e-13);

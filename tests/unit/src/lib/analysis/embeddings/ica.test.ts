@@ -146,7 +146,10 @@ describe("ica", () => {
     assert.throws(() => ica(m, { components: 4 }), /^Error: ica components: expected an integer in \[1, 3\] \(the number of units\), found 4$/);
     assert.throws(() => ica(m, { components: 0 }), /ica components: .*found 0/);
     assert.throws(() => ica(m, { components: 1.5 }), /ica components: .*found 1.5/);
-    assert.throws(() => ica({ rows: 1, cols: 3, data: new Float32Array(3) }, { components: 1 }), /^Error: ica: expected at least 2 examples \(rows\), found 1$/);
+    assert.throws(
+      () => ica({ rows: 1, cols: 3, data: new Float32Array(3) }, { components: 1 }),
+      /^Error: ica: expected at least 2 examples \(rows\), found 1$/,
+    );
     const withNaN = { ...m, data: m.data.slice() };
     withNaN.data[5 * 3 + 1] = NaN;
     assert.throws(() => ica(withNaN, { components: 2 }), /^Error: ica activations: expected finite values, found NaN at example 5, unit 1$/);

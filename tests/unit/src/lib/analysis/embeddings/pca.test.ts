@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { covariance, pca } from "../../../../../../src/lib/analysis/embeddings/pca.js";
 import { gaussian, mulberry32 } from "../../../../../../src/lib/random.js";
 
-const close = (actual: number, expected: number, tol = 1e-5) =>
-  assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
+const close = (actual: number, expected: number, tol = 1e-5) => assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
 
 describe("pca", () => {
   test("points on a line: one component along the line, all the variance, projection = t - mean(t)", () => {
@@ -29,7 +28,12 @@ describe("pca", () => {
   test("2-D cross rotated by 30°: closed-form covariance R diag(6, 2/3) Rᵀ and eigenvectors R", () => {
     // (±3, 0) and (0, ±1) rotated by θ, shifted to (4, -2): Σ p pᵀ = R diag(18, 2) Rᵀ, over rows - 1 = 3.
     const [cos, sin] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
-    const points = [[3, 0], [-3, 0], [0, 1], [0, -1]].map(([a, b]) => [4 + a * cos - b * sin, -2 + a * sin + b * cos]);
+    const points = [
+      [3, 0],
+      [-3, 0],
+      [0, 1],
+      [0, -1],
+    ].map(([a, b]) => [4 + a * cos - b * sin, -2 + a * sin + b * cos]);
     const result = pca({ rows: 4, cols: 2, data: Float32Array.from(points.flat()) }, 2);
     close(result.explainedVariance[0], 6);
     close(result.explainedVariance[1], 2 / 3);
@@ -98,17 +102,21 @@ describe("covariance", () => {
     const mean = new Float64Array(cols);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += data[r * cols + c] / rows;
     const out = new Float64Array(cols * cols);
-    for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) {
-      let s = 0;
-      for (let r = 0; r < rows; r++) s += (data[r * cols + a] - mean[a]) * (data[r * cols + b] - mean[b]);
-      out[a * cols + b] = s / (rows - 1);
-    }
+    for (let a = 0; a < cols; a++)
+      for (let b = 0; b < cols; b++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += (data[r * cols + a] - mean[a]) * (data[r * cols + b] - mean[b]);
+        out[a * cols + b] = s / (rows - 1);
+      }
     return out;
   }
 
   // Dense data takes the tiled path, mostly-zero data the sparse path; 7 columns exercise the
   // padding of the 4 × 4 tiles and 600 rows the row blocks.
-  for (const [name, density] of [["dense", 1], ["sparse", 0.1]] as const) {
+  for (const [name, density] of [
+    ["dense", 1],
+    ["sparse", 0.1],
+  ] as const) {
     test(`${name} data matches the two-pass definition`, () => {
       const random = mulberry32(21);
       const rows = 600;
@@ -123,6 +131,9 @@ describe("covariance", () => {
   test("a hand-computed 2 × 2 case", () => {
     // x = 1, 2, 3; y = 2, 4, 7: var x = 1, var y = 6.333…, cov = 2.5
     const c = covariance({ rows: 3, cols: 2, data: Float32Array.of(1, 2, 2, 4, 3, 7) });
-    assert.deepEqual(Array.from(c).map((v) => Math.round(v * 1e9) / 1e9), [1, 2.5, 2.5, 6.333333333]);
+    assert.deepEqual(
+      Array.from(c).map((v) => Math.round(v * 1e9) / 1e9),
+      [1, 2.5, 2.5, 6.333333333],
+    );
   });
 });

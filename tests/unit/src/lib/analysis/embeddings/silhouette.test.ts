@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { silhouetteScore } from "../../../../../../src/lib/analysis/embeddings/silhouette.js";
 import { mulberry32 } from "../../../../../../src/lib/random.js";
 
-const close = (actual: number, expected: number, tol = 1e-12) =>
-  assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
+const close = (actual: number, expected: number, tol = 1e-12) => assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
 
 /** Straight from the definition, one point at a time. */
 function reference(points: Float64Array, rows: number, dims: number, labels: number[]): number {

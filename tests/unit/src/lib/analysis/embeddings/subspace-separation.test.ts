@@ -20,7 +20,15 @@ describe("subspace separation", () => {
 
   test("silhouetteByK rates the ranked prefix and random subsets for every k", () => {
     const rows = silhouetteByK(m, labels, [0, 1], { randomCount: 1, seed: 3 });
-    assert.deepEqual(rows.map((r) => [r.k, r.kind]), [[1, "top-k selective"], [1, "random k"], [2, "top-k selective"], [2, "random k"]]);
+    assert.deepEqual(
+      rows.map((r) => [r.k, r.kind]),
+      [
+        [1, "top-k selective"],
+        [1, "random k"],
+        [2, "top-k selective"],
+        [2, "random k"],
+      ],
+    );
     assert.equal(rows[0].silhouette, 1);
     assert.equal(rows[2].silhouette, rows[3].silhouette, "k = all units: the only subset is the whole layer");
     assert.throws(() => silhouetteByK(m, labels, [0]), /expected a ranking of all 2 units, found 1/);

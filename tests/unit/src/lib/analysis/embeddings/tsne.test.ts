@@ -54,10 +54,11 @@ describe("perplexity calibration", () => {
     const n = m.rows;
     const p = jointProbabilities(m, 8);
     let sum = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      assert.equal(p[i * n + j], p[j * n + i]);
-      sum += p[i * n + j];
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        assert.equal(p[i * n + j], p[j * n + i]);
+        sum += p[i * n + j];
+      }
     assert.ok(Math.abs(sum - 1) < 1e-9, `sum ${sum}`);
   });
 
@@ -122,7 +123,9 @@ describe("tsne", () => {
     for (const iterations of [1, 10]) {
       const [plain, fused] = [tsne(odd, { perplexity: 10, iterations }), tsne(odd, { perplexity: 10, iterations, kernels })];
       const scale = Math.max(...plain.embedding.map(Math.abs));
-      plain.embedding.forEach((v, i) => assert.ok(Math.abs(v - fused.embedding[i]) <= 1e-8 * scale, `after ${iterations}: coordinate ${i}: ${v} vs ${fused.embedding[i]}`));
+      plain.embedding.forEach((v, i) =>
+        assert.ok(Math.abs(v - fused.embedding[i]) <= 1e-8 * scale, `after ${iterations}: coordinate ${i}: ${v} vs ${fused.embedding[i]}`),
+      );
     }
     const result = tsne(odd, { perplexity: 10, iterations: 1000, kernels });
     const start = tsne(odd, { perplexity: 10, iterations: 0 });

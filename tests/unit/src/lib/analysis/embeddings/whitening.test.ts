@@ -35,9 +35,10 @@ describe("pcaWhitening", () => {
     const m = correlated(500);
     const { whitened } = pcaWhitening(m, 3);
     const cov = sampleCovariance(whitened, 500, 3);
-    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
-      assert.ok(Math.abs(cov[a][b] - (a === b ? 1 : 0)) < 1e-6, `covariance[${a}][${b}] = ${cov[a][b]}`);
-    }
+    for (let a = 0; a < 3; a++)
+      for (let b = 0; b < 3; b++) {
+        assert.ok(Math.abs(cov[a][b] - (a === b ? 1 : 0)) < 1e-6, `covariance[${a}][${b}] = ${cov[a][b]}`);
+      }
     for (let i = 0; i < 3; i++) {
       let s = 0;
       for (let r = 0; r < 500; r++) s += whitened[r * 3 + i];

@@ -53,7 +53,11 @@ describe("changes between two confusion matrices", () => {
     const shifts = predictionShifts(baseline, modified);
     assert.deepEqual(
       shifts.map((s) => [s.trueClass, s.predictedClass]),
-      [[2, 1], [0, 2], [2, 0]],
+      [
+        [2, 1],
+        [0, 2],
+        [2, 0],
+      ],
     );
     const [first, second] = shifts;
     assert.equal(first.fraction, 0.12);

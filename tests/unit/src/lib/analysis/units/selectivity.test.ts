@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { selectivity, topUnitsPerClass } from "../../../../../../src/lib/analysis/units/selectivity.js";
 import type { ActivationMatrix, ClassUnitMatrix } from "../../../../../../src/lib/analysis/types.js";
 
-const close = (actual: number, expected: number, tol = 1e-6) =>
-  assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
+const close = (actual: number, expected: number, tol = 1e-6) => assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
 
 describe("selectivity", () => {
   test("(mu_class - mu_rest) / (mu_class + mu_rest + eps) on a hand-computed case", () => {
@@ -48,7 +47,13 @@ describe("topUnitsPerClass", () => {
 
   test("k limits the list", () => {
     const top = topUnitsPerClass(matrix, 2);
-    assert.deepEqual(top.map((t) => t.units), [[1, 2], [2, 3]]);
+    assert.deepEqual(
+      top.map((t) => t.units),
+      [
+        [1, 2],
+        [2, 3],
+      ],
+    );
   });
 
   test("k outside [1, units] is rejected", () => {

@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { columnOf, histogram, layerMeanStd, unitMeans, unitStds } from "../../../../../../src/lib/analysis/units/stats.js";
 import type { ActivationMatrix } from "../../../../../../src/lib/analysis/types.js";
 
-const close = (actual: number, expected: number, tol = 1e-9) =>
-  assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
+const close = (actual: number, expected: number, tol = 1e-9) => assert.ok(Math.abs(actual - expected) <= tol, `expected ${expected}, found ${actual}`);
 
 // 3 examples × 2 units: [[1, 2], [3, 4], [5, 9]]
 const m: ActivationMatrix = { rows: 3, cols: 2, data: Float32Array.of(1, 2, 3, 4, 5, 9) };

@@ -19,15 +19,27 @@ describe("unit peaks (hand-computed)", () => {
     ]);
   });
   test("top k, highest first", () => {
-    assert.deepEqual(topPeaks(unitPeaks(m, 1), 2).map((p) => p.example), [1, 0]);
+    assert.deepEqual(
+      topPeaks(unitPeaks(m, 1), 2).map((p) => p.example),
+      [1, 0],
+    );
   });
   test("a flat layer: the unit's value, position [0, 0]", () => {
     const flat = { max: { rows: 2, cols: 2, data: Float32Array.from([1, 2, 3, 4]) }, peak: null, map: null };
-    assert.deepEqual(unitPeaks(flat, 1).map((p) => [p.value, p.position]), [[2, [0, 0]], [4, [0, 0]]]);
+    assert.deepEqual(
+      unitPeaks(flat, 1).map((p) => [p.value, p.position]),
+      [
+        [2, [0, 0]],
+        [4, [0, 0]],
+      ],
+    );
   });
   test("bands of lower peaks", () => {
     const peaks = Array.from({ length: 100 }, (_, i) => ({ example: i, value: i, position: [0, 0] as [number, number] }));
-    assert.deepEqual(peaksInBand(peaks, 0.5, 0.75, 3).map((p) => p.example), [70, 62, 54]);
+    assert.deepEqual(
+      peaksInBand(peaks, 0.5, 0.75, 3).map((p) => p.example),
+      [70, 62, 54],
+    );
     assert.throws(() => peaksInBand(peaks, 0.8, 0.2, 3), /0 ≤ from < to ≤ 1/);
     assert.throws(() => unitPeaks(m, 2), /unitPeaks unit/);
   });

@@ -43,7 +43,16 @@ function transpose(x: Float32Array, rows: number, cols: number): Float32Array {
 function reference(c: SaeConfig, layout: ParameterLayout, theta: Float32Array, x: Float32Array, dead: number[] = []) {
   return tf.tidy(() => {
     const deadBias = dead.length > 0 ? tf.tensor1d(Float32Array.from({ length: dSae }, (_, j) => (dead.includes(j) ? 0 : -Infinity))) : null;
-    const input = { x: tf.tensor2d(x, [batch, dIn]), xT: tf.tensor2d(transpose(x, batch, dIn), [dIn, batch]), step: 1, learningRate: 1e-3, sparsityCoefficient: 0, deadBias, kAux: Math.min(3, dead.length), totalVariance: 4 };
+    const input = {
+      x: tf.tensor2d(x, [batch, dIn]),
+      xT: tf.tensor2d(transpose(x, batch, dIn), [dIn, batch]),
+      step: 1,
+      learningRate: 1e-3,
+      sparsityCoefficient: 0,
+      deadBias,
+      kAux: Math.min(3, dead.length),
+      totalVariance: 4,
+    };
     const { gradient, stats } = lossGradient(tf, c, layout, tf.tensor1d(theta), input);
     return { gradient: gradient.dataSync() as Float32Array, stats: stats.dataSync() as Float32Array };
   });
@@ -93,7 +102,9 @@ describe("Matryoshka BatchTopK", () => {
         pre[b * dSae + j] = p;
       }
     }
-    const kth = Array.from(pre).filter((p) => p > 0).sort((a, b) => b - a)[k * batch - 1];
+    const kth = Array.from(pre)
+      .filter((p) => p > 0)
+      .sort((a, b) => b - a)[k * batch - 1];
     const codes = pre.map((p) => (p > 0 && p >= kth ? p : 0));
     const prefixError = (width: number) => {
       let sum = 0;
@@ -112,7 +123,10 @@ describe("Matryoshka BatchTopK", () => {
     assert.ok(inner > stats[STAT_SQUARED_ERROR] / batch, "a prefix reconstructs worse than the whole dictionary");
 
     // Autodiff of the same loss, the selection held constant, then the unit-norm projection.
-    const mask = tf.tensor2d(Float32Array.from(codes, (v) => (v > 0 ? 1 : 0)), [batch, dSae]);
+    const mask = tf.tensor2d(
+      Float32Array.from(codes, (v) => (v > 0 ? 1 : 0)),
+      [batch, dSae],
+    );
     const xs = tf.tensor2d(x, [batch, dIn]);
     const loss = (t: tf.Tensor) => {
       const W_enc = tf.reshape(tf.slice(t, 0, layout.bEnc), [dIn, dSae]);
@@ -120,7 +134,9 @@ describe("Matryoshka BatchTopK", () => {
       const b_dec = tf.slice(t, layout.bDec, dIn);
       const W_dec = tf.reshape(tf.slice(t, layout.wDec, dSae * dIn), [dSae, dIn]);
       const f = tf.mul(tf.relu(tf.add(tf.matMul(tf.sub(xs, b_dec), W_enc), b_enc)), mask);
-      const terms = [4, 8, 16].map((m) => tf.sum(tf.square(tf.sub(tf.add(tf.matMul(tf.slice(f, [0, 0], [batch, m]), tf.slice(W_dec, [0, 0], [m, dIn])), b_dec), xs))));
+      const terms = [4, 8, 16].map((m) =>
+        tf.sum(tf.square(tf.sub(tf.add(tf.matMul(tf.slice(f, [0, 0], [batch, m]), tf.slice(W_dec, [0, 0], [m, dIn])), b_dec), xs))),
+      );
       return tf.div(tf.addN(terms), batch) as tf.Scalar;
     };
     const expected = tf.tidy(() => tf.grad(loss)(tf.tensor1d(theta)).dataSync() as Float32Array);
@@ -154,7 +170,8 @@ describe("Matryoshka BatchTopK", () => {
       fused.upload({ theta, m: new Float32Array(layout.size), v: new Float32Array(layout.size) });
       const ours = fused.gradientAt({ x, step: 1, learningRate: 1e-3, sparsityCoefficient: 0, dead, kAux: 3, totalVariance: 4 });
       assertClose(ours.gradient, expected.gradient, 1e-5, `seed ${seed} gradient`);
-      for (const stat of [STAT_SQUARED_ERROR, STAT_PENALTY, STAT_AUX]) assertClose([ours.stats[stat]], [expected.stats[stat]], 1e-5, `seed ${seed} stat ${stat}`);
+      for (const stat of [STAT_SQUARED_ERROR, STAT_PENALTY, STAT_AUX])
+        assertClose([ours.stats[stat]], [expected.stats[stat]], 1e-5, `seed ${seed} stat ${stat}`);
       assert.ok(expected.stats[STAT_AUX] > 0, "AuxK ran");
     }
   });
