@@ -7,7 +7,7 @@
 // a `.complete` marker, and is renamed into place. The lock file only prevents duplicate work.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, unlinkSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -233,6 +233,7 @@ export async function withArtifact(key: string, produce: (dir: string) => Promis
   for (;;) {
     const taken = await tryCreateLock(lockPath);
     if (taken !== null) {
+      hold(lockPath, taken.text);
       try {
         if (isComplete()) {
           log(`${label}: cached`);
@@ -241,6 +242,7 @@ export async function withArtifact(key: string, produce: (dir: string) => Promis
         return await produceLocked(key, root, finalDir, lockPath, produce, label, log);
       } finally {
         await removeLockIfStill(lockPath, taken.text);
+        release(lockPath);
       }
     }
     if (isComplete()) {
@@ -262,6 +264,38 @@ export async function withArtifact(key: string, produce: (dir: string) => Promis
   }
 }
 
+/**
+ * The locks this process holds and the temp folder it fills under each. A build whose other job
+ * failed stops this one with SIGTERM, whose default ends the process at once; without this the
+ * half-made temp and the lock would stay behind until a later build found their process gone.
+ */
+const held = new Map<string, { lockText: string; temp: string | null }>();
+
+function removeHeldOnTerminate(): void {
+  for (const [lockPath, { lockText, temp }] of held) {
+    if (temp !== null) rmSync(temp, { recursive: true, force: true });
+    try {
+      if (readFileSync(lockPath, "utf8") === lockText) unlinkSync(lockPath);
+    } catch {
+      // Gone already.
+    }
+  }
+  held.clear();
+  process.off("SIGTERM", removeHeldOnTerminate);
+  // Then end as SIGTERM would have, unless the process handles the signal itself.
+  if (process.listenerCount("SIGTERM") === 0) process.kill(process.pid, "SIGTERM");
+}
+
+function hold(lockPath: string, lockText: string): void {
+  if (held.size === 0) process.on("SIGTERM", removeHeldOnTerminate);
+  held.set(lockPath, { lockText, temp: null });
+}
+
+function release(lockPath: string): void {
+  held.delete(lockPath);
+  if (held.size === 0) process.off("SIGTERM", removeHeldOnTerminate);
+}
+
 async function produceLocked(
   key: string,
   root: string,
@@ -275,6 +309,8 @@ async function produceLocked(
   await removeOrphanedTemps(root, key);
   const temp = join(root, `.tmp-${key}-${process.pid}-${randomBytes(4).toString("hex")}`);
   await mkdir(temp);
+  const holding = held.get(lockPath);
+  if (holding) holding.temp = temp;
   // Refresh the lock's mtime so that waiters can tell a long job from an abandoned one.
   const stopHeartbeat = startHeartbeat(lockPath);
   const started = performance.now();

@@ -187,6 +187,25 @@ process.stdout.write(dir);`;
     assert.equal(await readFile(counter, "utf8"), "x", "the artifact was produced more than once");
   });
 
+  test("a producer stopped by SIGTERM (a build whose other job failed) leaves no temp folder and no lock, and still ends by the signal", async () => {
+    const root = await freshCache("terminated");
+    const script = `import { withArtifact } from ${JSON.stringify(cacheModule)};
+import { writeFile } from "node:fs/promises";
+await withArtifact("stopped", async (d) => {
+  await writeFile(d + "/half", "made");
+  process.stdout.write("started");
+  await new Promise((r) => setTimeout(r, 60_000));
+}, { log: () => {} });`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env: { ...process.env, ARTIFACT_CACHE_DIR: root } });
+    const ended = new Promise<string | null>((resolve) => child.on("close", (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => child.stdout.on("data", (d) => String(d).includes("started") && resolve()));
+    const during = await readdir(root);
+    assert.ok(during.some((name) => name.startsWith(".tmp-stopped-")) && during.includes("stopped.lock"), `while producing: ${during.join(", ")}`);
+    child.kill("SIGTERM");
+    assert.equal(await ended, "SIGTERM");
+    assert.deepEqual(await readdir(root), []);
+  });
+
   test("a lock left by a dead process is broken", async () => {
     const root = await freshCache("dead-lock");
     await mkdir(root, { recursive: true });
