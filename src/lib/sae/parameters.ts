@@ -2,6 +2,7 @@
 // one handful of kernels instead of one handful per array. This file owns that layout.
 import type { SaeConfig } from "./config.js";
 import { architecture } from "./architectures/index.js";
+import { inferenceParameters } from "./architectures/inference.js";
 import type { SaeWeights } from "./weights.js";
 
 /** Offsets into the flat parameter vector: [W_enc (dIn·dSae) | b_enc (dSae) | b_dec (dIn) | W_dec (dSae·dIn)]. */
@@ -39,12 +40,14 @@ export function weightsFromParameters(theta: Float32Array, layout: ParameterLayo
     architecture: config.architecture,
     dIn,
     dSae,
-    ...(architecture(config.architecture).inference.needs === "k" ? { k: (config as { k: number }).k } : {}),
+    ...inferenceParameters(architecture(config.architecture).inference, {
+      k: (config as { k?: number }).k,
+      threshold: () => new Float32Array(dSae).fill(threshold),
+    }),
     W_enc: theta.slice(0, bEnc),
     b_enc: theta.slice(bEnc, bDec),
     W_dec: theta.slice(wDec, wDec + dSae * dIn),
     b_dec: theta.slice(bDec, wDec),
-    ...(architecture(config.architecture).inference.needs === "threshold" ? { threshold: new Float32Array(dSae).fill(threshold) } : {}),
     inputScale,
   };
 }

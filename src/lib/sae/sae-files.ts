@@ -10,7 +10,7 @@
 // tensors, so that x and x_hat are in the layer's own units either way.
 import type { SaeArchitecture, SaeConfig } from "./config.js";
 import { architecture } from "./architectures/index.js";
-import type { InferenceFunction } from "./architectures/inference.js";
+import { inferenceParameters, type InferenceFunction } from "./architectures/inference.js";
 import { decodeSafetensors, encodeSafetensors, type SafetensorsFile, type SafetensorsTensor } from "./safetensors.js";
 import { checkSaeWeights, type SaeWeights } from "./weights.js";
 import { checkBasis, type FittedBasis } from "./basis.js";
@@ -146,7 +146,7 @@ export function saeFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = 
     architecture: cfg.architecture,
     dIn,
     dSae,
-    ...inferenceParameters(cfg, tensor),
+    ...inferenceParameters(architecture(cfg.architecture).inference, { k: cfg.k, threshold: () => tensor("threshold", [dSae]) }),
     W_enc: tensor("W_enc", [dIn, dSae]),
     b_enc: tensor("b_enc", [dSae]),
     W_dec: tensor("W_dec", [dSae, dIn]),
@@ -155,17 +155,6 @@ export function saeFromSafetensors(bytes: Uint8Array, cfg: SaeCfgJson, source = 
   };
   checkSaeWeights(weights, source);
   return weights;
-}
-
-/** What the inference function reads besides the four weight arrays: cfg.json's k or the threshold tensor. */
-export function inferenceParameters(
-  cfg: Pick<SaeCfgJson, "architecture" | "d_sae" | "k">,
-  tensor: (name: string, shape: number[]) => Float32Array,
-): Pick<SaeWeights, "k" | "threshold"> {
-  const { needs } = architecture(cfg.architecture).inference;
-  if (needs === "k") return { k: cfg.k };
-  if (needs === "threshold") return { threshold: tensor("threshold", [cfg.d_sae]) };
-  return {};
 }
 
 /** The basis back from a safetensors file whose cfg.json names one; null when it names none. */

@@ -6,7 +6,9 @@ import { decodeBundle, encodeBundle, requireArray, type DecodedBundle, type Name
 import { gunzipIfNeeded } from "../codecs/gzip.js";
 import { checkSaeConfig, type SaeConfig } from "./config.js";
 import { checkBasis, type FittedBasis } from "./basis.js";
-import { inferenceParameters, saeSafetensors, type SaeCfgJson } from "./sae-files.js";
+import { saeSafetensors, type SaeCfgJson } from "./sae-files.js";
+import { architecture } from "./architectures/index.js";
+import { inferenceParameters } from "./architectures/inference.js";
 import type { TrainingPoint } from "./train.js";
 import { checkSaeWeights, type SaeWeights } from "./weights.js";
 import type { BasisName } from "./sweep.js";
@@ -199,7 +201,7 @@ function weightsOf(bundle: DecodedBundle, sae: SaeMeta, source: string): SaeWeig
     architecture: config.architecture,
     dIn: config.dIn,
     dSae: config.dSae,
-    ...inferenceParameters({ architecture: config.architecture, d_sae: config.dSae, k: (config as { k?: number }).k }, (name) => array(name)),
+    ...inferenceParameters(architecture(config.architecture).inference, { k: (config as { k?: number }).k, threshold: () => array("threshold") }),
     W_enc: array("W_enc"),
     b_enc: array("b_enc"),
     W_dec: array("W_dec"),

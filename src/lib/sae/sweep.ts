@@ -105,8 +105,7 @@ export function reluLayers(spec: ArchitectureSpec): Omit<SweepLayer, "saes">[] {
 }
 
 /** The SAE a page shows first: the default architecture's on the neurons, at 4x and its sparser setting ("neurons/topk-x4-k4"). */
-export const DEFAULT_SAE_ID = ((name: SaeArchitecture) =>
-  `neurons/${name}-x${REDUCED_MULTIPLE}-${architectureNamed(name).sparsityTag(sparsitySettings(name)[0])}`)(DEFAULT_LIVE_ARCHITECTURE);
+export const DEFAULT_SAE_ID = `neurons/${DEFAULT_LIVE_ARCHITECTURE}-x${REDUCED_MULTIPLE}-${architectureNamed(DEFAULT_LIVE_ARCHITECTURE).sparsityTag(sparsitySettings(DEFAULT_LIVE_ARCHITECTURE)[0])}`;
 
 /** Every architecture with what it does, for a page's prose: "l1 (ReLU codes …); kl (…)". */
 export const ARCHITECTURE_SUMMARIES = SAE_ARCHITECTURES.map((name) => `${name} (${architectureNamed(name).summary})`).join("; ");

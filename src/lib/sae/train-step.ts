@@ -120,7 +120,6 @@ export function lossGradient(tf: TF, config: SaeConfig, layout: ParameterLayout,
   const pre = tf.fused.matMul({ a: xc, b: W_enc, bias: b_enc }) as Tensor2D;
   const { codes, gate, fired, sparsity, sparsityGradient, minKept } = module.trainingCodes(tf, config, { pre, sparsityCoefficient: input.sparsityCoefficient });
   const reconstruction = (module.reconstruct ?? wholeDictionary)(tf, config, { codes, W_dec, b_dec, x });
-  const W_decT = tf.transpose(W_dec);
   let dW_dec = reconstruction.dW_dec;
   let dCodes = reconstruction.dCodes;
   if (sparsityGradient !== null) dCodes = tf.add(dCodes, sparsityGradient);
@@ -132,7 +131,7 @@ export function lossGradient(tf: TF, config: SaeConfig, layout: ParameterLayout,
     const term = auxK(tf, aux, pre, reconstruction, W_dec, input);
     auxLoss = term.loss;
     dW_dec = tf.add(dW_dec, tf.matMul(tf.transpose(term.aux), term.missGradient));
-    dPre = tf.add(dPre, tf.mul(tf.matMul(term.missGradient, W_decT), term.mask));
+    dPre = tf.add(dPre, tf.mul(tf.matMul(term.missGradient, tf.transpose(W_dec)), term.mask));
   }
 
   const xcT = tf.sub(xT, tf.reshape(b_dec, [dIn, 1]));

@@ -13,6 +13,16 @@ export interface InferenceParameters {
   threshold?: Float32Array;
 }
 
+/**
+ * The parameters `fn` reads, from wherever they are kept: k from a config or cfg.json, the
+ * threshold from a file's tensor or a training estimate (called only when needed).
+ */
+export function inferenceParameters(fn: InferenceFunction, source: { k?: number; threshold: () => Float32Array }): InferenceParameters {
+  if (fn.needs === "k") return { k: source.k };
+  if (fn.needs === "threshold") return { threshold: source.threshold() };
+  return {};
+}
+
 export interface InferenceFunction {
   /** cfg.json's activation_fn. */
   name: "relu" | "sigmoid" | "topk" | "jumprelu";

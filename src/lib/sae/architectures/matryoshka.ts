@@ -146,8 +146,6 @@ export const matryoshka: SaeArchitectureModule<MatryoshkaSaeConfig> = {
   reconstruct,
   fused: (workspace, config, layout) => ({ encode: fusedBatchTopK(config.k), reconstruct: fusedReconstruct(workspace, config, layout.dIn) }),
   cfgFields: (config) => ({ ...family.cfgFields(config), matryoshka_widths: config.matryoshkaWidths }),
-  // The widths are not a sweep setting: each dictionary takes the default ones.
-  fitSparsity: (setting, dSae) => family.fitSparsity({ k: (setting as { k: number }).k }, dSae),
   live: {
     meaning: "k, the latents kept per input on average over a batch (up to four nested prefixes, halving from all of the latents, trained to reconstruct)",
     ...family.liveK,
